@@ -1,0 +1,68 @@
+#pragma once
+// The fleet part of the configuration snapshot: which WHM hosts to manage and how to reach
+// them. Immutable once loaded; built by load_config() (config/load_config.h).
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/secret.h"
+
+namespace tw::config {
+
+// How a host's TLS certificate is checked. Host name (or IP) verification is always on.
+// - ca_file set: the chain must verify against that CA bundle.
+// - pinned_public_key set (`sha256//BASE64`, as curl's CURLOPT_PINNEDPUBLICKEY): the server's
+//   public key must match; with a pin and no ca_file the chain is not checked against any CA
+//   (WHM hosts commonly use self-signed certificates), the pin alone authenticates the host.
+// - neither: the system trust store.
+struct TlsSettings {
+  std::optional<std::filesystem::path> ca_file;
+  std::optional<std::string> pinned_public_key;
+  friend bool operator==(const TlsSettings&, const TlsSettings&) = default;
+};
+
+// One WHM user on a host whose tokens tokenwarden manages, with the credential it uses.
+// Tokens are per user in WHM: root's credential only sees root's tokens.
+struct Account {
+  std::string user;             // WHM user name (`root` or a reseller)
+  std::string credential_name;  // the credential file's name, for messages
+  Secret token;                 // the API token read from that file
+};
+
+struct Host {
+  std::string name;     // unique in the fleet; used in output and the audit trail
+  std::string address;  // DNS name, IPv4 or IPv6 literal (without brackets)
+  std::uint16_t port = 2087;
+  std::vector<std::string> tags;
+  std::vector<Account> accounts;  // at least one
+  TlsSettings tls;
+  std::string self_token = "tokenwarden";  // the daemon's own token name on this host
+
+  // https://address:port (IPv6 literals in brackets), without a trailing slash.
+  [[nodiscard]] std::string base_url() const;
+};
+
+struct Timeouts {
+  std::chrono::milliseconds connect{5'000};
+  std::chrono::milliseconds request{30'000};  // the whole exchange, connect included
+};
+
+// Settings that are not about one host.
+struct Settings {
+  unsigned concurrency = 64;  // hosts (requests) in flight at once
+  Timeouts timeouts;
+  std::size_t max_response_bytes = 8U << 20U;  // a body over this is cut off
+};
+
+// The immutable result of loading the configuration.
+struct Snapshot {
+  std::filesystem::path source;  // the main configuration file
+  Settings settings;
+  std::vector<Host> hosts;  // in file order
+};
+
+}  // namespace tw::config
