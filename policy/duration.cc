@@ -43,8 +43,8 @@ std::expected<std::chrono::milliseconds, std::string> parse_duration(std::string
     }
     return std::chrono::milliseconds(count * unit.milliseconds);
   }
-  return std::unexpected("'" + std::string(text) + "' has an unknown unit '" +
-                         std::string(suffix) + "': use ms, s, m, h, d or w");
+  return std::unexpected("'" + std::string(text) + "' has an unknown unit '" + std::string(suffix) +
+                         "': use ms, s, m, h, d or w");
 }
 
 std::string format_duration(std::chrono::milliseconds d) {

@@ -1,0 +1,48 @@
+#pragma once
+// One HTTP exchange as a libcurl easy handle: configured from a Request, it collects the
+// response under a size cap and turns curl's outcome into a Result. Owned by
+// CurlMultiTransport; knows nothing of the event loop.
+
+#include <curl/curl.h>
+
+#include <array>
+#include <memory>
+
+#include "daemon/http/request.h"
+#include "daemon/http/transport.h"
+
+namespace tw::http {
+
+class Transfer {
+ public:
+  // Configures a new easy handle. `share` (may be null) shares TLS sessions and DNS between
+  // transfers. Fails, without throwing, when the request itself is unusable (not https).
+  static std::expected<std::unique_ptr<Transfer>, Error> create(Request request, CURLSH* share);
+  ~Transfer();
+  Transfer(const Transfer&) = delete;
+  Transfer& operator=(const Transfer&) = delete;
+
+  [[nodiscard]] CURL* easy() const { return easy_; }
+
+  // The outcome once curl reported `code` for this transfer.
+  [[nodiscard]] Result finish(CURLcode code);
+
+  // The completion handler travels with the transfer until it is finished.
+  void set_handler(Transport::Handler handler) { handler_ = std::move(handler); }
+  [[nodiscard]] Transport::Handler take_handler() { return std::move(handler_); }
+
+ private:
+  explicit Transfer(Request request);
+  [[nodiscard]] CURLcode configure(CURLSH* share);
+  static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
+
+  Request request_;
+  Transport::Handler handler_;
+  CURL* easy_ = nullptr;
+  curl_slist* headers_ = nullptr;
+  std::string body_;
+  bool body_too_large_ = false;
+  std::array<char, CURL_ERROR_SIZE> error_buffer_{};
+};
+
+}  // namespace tw::http

@@ -1,0 +1,53 @@
+// tokenwarden: one binary, one subcommand per job (see `tokenwarden --help`).
+
+#include <exception>
+#include <iostream>
+#include <string_view>
+#include <vector>
+
+#include "daemon/cli/commands.h"
+#include "daemon/cli/exit_codes.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: tokenwarden COMMAND [OPTIONS]\n"
+    "\n"
+    "Keeps the API tokens of a fleet of cPanel WHM servers within policy.\n"
+    "\n"
+    "Commands:\n"
+    "  inventory   list every token on every host (table, JSON or CSV)\n"
+    "\n"
+    "Run `tokenwarden COMMAND --help` for a command's options.\n"
+    "  --help      show this text\n"
+    "  --version   show the version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace tw::cli;
+  const std::vector<std::string_view> words(argv + 1, argv + argc);
+  const Streams streams{std::cout, std::cerr};
+  if (words.empty()) {
+    std::cerr << kUsage;
+    return kExitUsage;
+  }
+  const std::string_view command = words.front();
+  const std::vector<std::string_view> rest(words.begin() + 1, words.end());
+  try {
+    if (command == "--help" || command == "-h" || command == "help") {
+      std::cout << kUsage;
+      return kExitOk;
+    }
+    if (command == "--version") {
+      std::cout << "tokenwarden " << TOKENWARDEN_VERSION << "\n";
+      return kExitOk;
+    }
+    if (command == "inventory") return run_inventory(rest, streams);
+  } catch (const std::exception& e) {
+    std::cerr << "tokenwarden: internal error: " << e.what() << "\n";
+    return kExitSoftware;
+  }
+  std::cerr << "tokenwarden: unknown command '" << command << "'\n\n" << kUsage;
+  return kExitUsage;
+}
