@@ -1,0 +1,276 @@
+#include "config/load_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <string>
+#include <system_error>
+
+#include "config/credential.h"
+#include "config/diagnostics.h"
+#include "config/fleet_loader.h"
+#include "config/yaml_reader.h"
+#include "policy/duration.h"
+
+namespace tw::config {
+namespace {
+
+// A configuration file is a few kilobytes; refuse to parse anything absurdly large.
+constexpr std::size_t kMaxConfigBytes = 16U << 20U;
+// A body larger than this cannot be a sane api_token_list response.
+constexpr std::int64_t kMaxResponseBytesLimit = 1LL << 30;
+
+// What the top-level keys produce, before credentials are read and checks across keys run.
+struct Draft {
+  Settings settings;
+  std::optional<Field> connect;  // the timeouts as written, for the connect <= request check
+  std::optional<Field> request;
+  bool timeouts_valid = true;  // false when one was written wrong (its error is reported)
+  bool credentials_dir_written = false;
+  std::optional<std::filesystem::path> credentials_dir;  // resolved; set when valid
+  std::optional<Field> credentials_dir_field;
+  FleetDraft fleet;
+};
+
+struct LoadContext {
+  Diagnostics& diagnostics;
+  std::filesystem::path base_directory;  // the configuration file's directory, absolute
+  Draft draft;
+};
+
+void read_concurrency(const Field& field, LoadContext& context) {
+  if (auto value = read_integer(context.diagnostics, field, 1, 4096)) {
+    context.draft.settings.concurrency = static_cast<unsigned>(*value);
+  }
+}
+
+void read_timeouts(const Field& field, LoadContext& context) {
+  constexpr std::array<KeySpec, 2> kKeys{{{"connect"}, {"request"}}};
+  const auto mapping = Mapping::read(context.diagnostics, field, kKeys);
+  if (!mapping) {
+    context.draft.timeouts_valid = false;
+    return;
+  }
+  Timeouts& timeouts = context.draft.settings.timeouts;
+  if (const auto connect = mapping->get("connect")) {
+    if (auto value = read_positive_duration(context.diagnostics, *connect)) {
+      timeouts.connect = *value;
+      context.draft.connect = connect;
+    } else {
+      context.draft.timeouts_valid = false;
+    }
+  }
+  if (const auto request = mapping->get("request")) {
+    if (auto value = read_positive_duration(context.diagnostics, *request)) {
+      timeouts.request = *value;
+      context.draft.request = request;
+    } else {
+      context.draft.timeouts_valid = false;
+    }
+  }
+}
+
+void read_max_response_bytes(const Field& field, LoadContext& context) {
+  if (auto value = read_integer(context.diagnostics, field, 1, kMaxResponseBytesLimit)) {
+    context.draft.settings.max_response_bytes = static_cast<std::size_t>(*value);
+  }
+}
+
+void read_credentials_dir(const Field& field, LoadContext& context) {
+  context.draft.credentials_dir_written = true;
+  const auto text = read_string(context.diagnostics, field);
+  if (!text) return;
+  if (text->empty()) {
+    context.diagnostics.error(field.position, field.path, "must be a directory path, got ''");
+    return;
+  }
+  context.draft.credentials_dir = (context.base_directory / *text).lexically_normal();
+  context.draft.credentials_dir_field = field;
+}
+
+void read_fleet_key(const Field& field, LoadContext& context) {
+  context.draft.fleet = read_fleet(context.diagnostics, field, context.base_directory);
+}
+
+// Every top-level key. Adding one: a line here and the function that reads its value.
+struct TopLevelKey {
+  KeySpec spec;
+  void (*read)(const Field& value, LoadContext& context);
+};
+constexpr std::array<TopLevelKey, 5> kTopLevelKeys{{
+    {{"concurrency"}, read_concurrency},
+    {{"timeouts"}, read_timeouts},
+    {{"max_response_bytes"}, read_max_response_bytes},
+    {{"credentials_dir"}, read_credentials_dir},
+    {{"fleet", Presence::kRequired}, read_fleet_key},
+}};
+constexpr auto kTopLevelSpecs = [] {
+  std::array<KeySpec, kTopLevelKeys.size()> specs{};
+  for (std::size_t i = 0; i < specs.size(); ++i) specs[i] = kTopLevelKeys[i].spec;
+  return specs;
+}();
+
+// connect <= request: the request timeout covers the whole exchange, connect included.
+void check_timeouts(LoadContext& context) {
+  const Timeouts& timeouts = context.draft.settings.timeouts;
+  if (!context.draft.timeouts_valid || timeouts.connect <= timeouts.request) return;
+  // Point at connect when it was written; otherwise request was set below the default connect.
+  const Field& where = context.draft.connect ? *context.draft.connect : *context.draft.request;
+  context.diagnostics.error(where.position, where.path,
+                            "connect timeout " + policy::format_duration(timeouts.connect) +
+                                " is longer than request timeout " +
+                                policy::format_duration(timeouts.request) +
+                                "; the request timeout covers the whole exchange, connect "
+                                "included");
+}
+
+bool is_existing_directory(const std::filesystem::path& path) {
+  std::error_code error;
+  return std::filesystem::is_directory(path, error);
+}
+
+// Reads every credential the fleet names, from $CREDENTIALS_DIRECTORY when the caller passes
+// it, else from `credentials_dir`.
+void read_credentials(LoadContext& context, const LoadOptions& options) {
+  Draft& draft = context.draft;
+  if (draft.fleet.credentials.empty()) return;
+  Diagnostics& diagnostics = context.diagnostics;
+  std::filesystem::path directory;
+  if (options.credentials_directory) {
+    directory = *options.credentials_directory;
+    if (!is_existing_directory(directory)) {
+      diagnostics.file_error("the credentials directory '" + directory.string() +
+                             "' ($CREDENTIALS_DIRECTORY) is not a directory");
+      return;
+    }
+  } else if (draft.credentials_dir) {
+    directory = *draft.credentials_dir;
+    if (!is_existing_directory(directory)) {
+      const Field& field = *draft.credentials_dir_field;
+      diagnostics.error(field.position, field.path,
+                        "'" + directory.string() + "' is not a directory");
+      return;
+    }
+  } else {
+    if (draft.credentials_dir_written) return;  // its error is already reported
+    const Field& first = draft.fleet.credentials.front().field;
+    std::string message =
+        "no credentials directory: set 'credentials_dir', or run under systemd with "
+        "LoadCredential= (which sets $CREDENTIALS_DIRECTORY)";
+    if (const auto count = draft.fleet.credentials.size(); count > 1) {
+      message += "; this applies to all " + std::to_string(count) + " credentials";
+    }
+    diagnostics.error(first.position, first.path, message);
+    return;
+  }
+  for (const CredentialReference& reference : draft.fleet.credentials) {
+    Account& account = draft.fleet.hosts[reference.host].accounts[reference.account];
+    auto token = read_credential(directory / account.credential_name);
+    if (token) {
+      account.token = std::move(*token);
+    } else {
+      diagnostics.error(reference.field.position, reference.field.path, token.error());
+    }
+  }
+}
+
+// The file's bytes, or a message saying why they cannot be read.
+std::expected<std::string, std::string> read_text(const std::filesystem::path& file) {
+  std::error_code error;
+  const auto status = std::filesystem::status(file, error);
+  if (status.type() == std::filesystem::file_type::not_found) {
+    return std::unexpected("cannot read the configuration file: it does not exist");
+  }
+  if (!error && !std::filesystem::is_regular_file(status)) {
+    return std::unexpected("cannot read the configuration file: it is not a regular file");
+  }
+  std::FILE* stream = std::fopen(file.c_str(), "rb");
+  if (stream == nullptr) {
+    return std::unexpected("cannot read the configuration file: " +
+                           std::generic_category().message(errno));
+  }
+  std::string text;
+  std::array<char, 8192> chunk{};
+  std::size_t n = 0;
+  while ((n = std::fread(chunk.data(), 1, chunk.size(), stream)) > 0 &&
+         text.size() <= kMaxConfigBytes) {
+    text.append(chunk.data(), n);
+  }
+  const bool failed = std::ferror(stream) != 0;
+  std::fclose(stream);
+  if (failed) return std::unexpected("cannot read the configuration file: read error");
+  if (text.size() > kMaxConfigBytes) {
+    return std::unexpected("the configuration file is larger than " +
+                           std::to_string(kMaxConfigBytes >> 20U) + " MiB");
+  }
+  return text;
+}
+
+// Parses `text` as exactly one YAML document; reports syntax errors at their position.
+std::optional<YAML::Node> parse_document(Diagnostics& diagnostics, const std::string& text) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::ParserException& e) {  // includes YAML::DeepRecursion
+    diagnostics.error(position_of(e.mark), "", "YAML syntax error: " + e.msg);
+    return std::nullopt;
+  } catch (const YAML::Exception& e) {
+    diagnostics.file_error(std::string("cannot parse the configuration file: ") + e.what());
+    return std::nullopt;
+  }
+  if (documents.empty() || documents.front().IsNull()) {
+    diagnostics.file_error("the configuration file is empty; it needs at least a 'fleet' section");
+    return std::nullopt;
+  }
+  if (documents.size() > 1) {
+    diagnostics.error(position_of(documents[1].Mark()), "",
+                      "the file holds more than one YAML document; keep only one");
+    return std::nullopt;
+  }
+  return documents.front();
+}
+
+}  // namespace
+
+std::expected<Snapshot, ConfigErrors> load_config(const std::filesystem::path& file,
+                                                  const LoadOptions& options) {
+  Diagnostics diagnostics(file.string());
+  std::error_code error;
+  const std::filesystem::path source = std::filesystem::absolute(file, error).lexically_normal();
+  if (error) {
+    diagnostics.file_error("cannot resolve the configuration file's path: " + error.message());
+    return std::unexpected(diagnostics.take());
+  }
+  const auto text = read_text(file);
+  if (!text) {
+    diagnostics.file_error(text.error());
+    return std::unexpected(diagnostics.take());
+  }
+  const auto root = parse_document(diagnostics, *text);
+  if (!root) return std::unexpected(diagnostics.take());
+
+  LoadContext context{diagnostics, source.parent_path(), {}};
+  try {
+    // The root's position is left unknown: a missing top-level key is about the whole file.
+    if (const auto mapping = Mapping::read(diagnostics, Field{*root, "", {}}, kTopLevelSpecs)) {
+      for (const TopLevelKey& key : kTopLevelKeys) {
+        if (const auto value = mapping->get(key.spec.name)) key.read(*value, context);
+      }
+    }
+    check_timeouts(context);
+    read_credentials(context, options);
+  } catch (const YAML::Exception& e) {  // not expected: readers check types before access
+    diagnostics.file_error(std::string("cannot interpret the configuration file: ") + e.what());
+  }
+  if (diagnostics.count() > 0) return std::unexpected(diagnostics.take());
+
+  Snapshot snapshot;
+  snapshot.source = source;
+  snapshot.settings = context.draft.settings;
+  snapshot.hosts = std::move(context.draft.fleet.hosts);
+  return snapshot;
+}
+
+}  // namespace tw::config
