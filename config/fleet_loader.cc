@@ -205,7 +205,13 @@ void FleetReader::read_tls(const Field& field, TlsSettings& tls) {
   const auto mapping = Mapping::read(diagnostics_, field, kTlsKeys);
   if (!mapping) return;
   if (const auto ca_file = mapping->get("ca_file")) {
-    if (auto path = read_ca_file(*ca_file)) tls.ca_file = std::move(*path);
+    // `none` drops a CA file inherited from the defaults: a host with a self-signed
+    // certificate is then authenticated by its pin alone (or, without one, the system store).
+    if (ca_file->node.IsScalar() && ca_file->node.Scalar() == "none") {
+      tls.ca_file.reset();
+    } else if (auto path = read_ca_file(*ca_file)) {
+      tls.ca_file = std::move(*path);
+    }
   }
   if (const auto pin = mapping->get("pin")) {
     if (auto value = read_checked(*pin, check_pins)) tls.pinned_public_key = std::move(*value);
@@ -240,7 +246,8 @@ std::optional<std::string> FleetReader::read_checked(const Field& field,
   auto value = read_string(diagnostics_, field);
   if (!value) return std::nullopt;
   if (const Check result = check(*value); !result) {
-    diagnostics_.error(field.position, field.path, quote_value(*value) + " " + result.error());
+    const std::string shown = looks_like_api_token(*value) ? "the value" : quote_value(*value);
+    diagnostics_.error(field.position, field.path, shown + " " + result.error());
     return std::nullopt;
   }
   return value;

@@ -163,7 +163,18 @@ Check check_pins(std::string_view pins) {
   }
 }
 
+bool looks_like_api_token(std::string_view text) {
+  return text.size() == 32 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+         });
+}
+
 Check check_credential_name(std::string_view name) {
+  if (looks_like_api_token(name)) {
+    return std::unexpected(
+        "looks like an API token itself: `credential` names a file that holds the token, and "
+        "the token never goes into the configuration");
+  }
   if (name.empty() || name == "." || name == ".." || name.size() > 255 ||
       name.find('/') != std::string_view::npos ||
       std::any_of(name.begin(), name.end(), is_space_or_control)) {

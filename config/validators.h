@@ -28,6 +28,9 @@ using Check = std::expected<void, std::string>;
 // of a 32-byte hash (44 characters ending in '='); several pins may be joined with ';'.
 [[nodiscard]] Check check_pins(std::string_view pins);
 
+// 32 characters of [0-9A-Z]: the shape of a WHM API token. Such text is never echoed.
+[[nodiscard]] bool looks_like_api_token(std::string_view text);
+
 // A credential's name: a plain file name (no '/', not "." or "..", no control characters).
 [[nodiscard]] Check check_credential_name(std::string_view name);
 

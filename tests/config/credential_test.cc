@@ -91,6 +91,16 @@ TEST_F(CredentialTest, NameMustBeAPlainFileName) {
   }
 }
 
+TEST_F(CredentialTest, ATokenPastedAsTheNameIsRefusedWithoutEchoingIt) {
+  const std::string pasted = "Q7W2E9R4T6Y8U1I3O5P7A9S2D4F6G8H0";
+  write_file("credentials/" + pasted, "TOKEN\n");
+  const auto errors = errors_of(one_host(pasted));
+  ASSERT_EQ(errors.size(), 1U);
+  EXPECT_EQ(errors[0].line, kLine);
+  EXPECT_NE(errors[0].message.find("looks like an API token"), std::string::npos);
+  EXPECT_EQ(errors[0].to_string().find(pasted), std::string::npos) << errors[0].to_string();
+}
+
 TEST_F(CredentialTest, NoCredentialsDirectoryAtAll) {
   const ConfigErrors errors = errors_of(R"(fleet:
   hosts:

@@ -96,6 +96,24 @@ fleet:
   EXPECT_EQ(whm04.tls.pinned_public_key, std::string(kPinA));
 }
 
+TEST_F(LoadConfigTest, CaFileNoneDropsTheInheritedCa) {
+  write_file("ca/whm-ca.pem", "-----BEGIN CERTIFICATE-----\n", std::filesystem::perms(0644));
+  write_credential("whm01");
+  write_credential("whm02");
+  const Snapshot snapshot = snapshot_of(R"(credentials_dir: credentials
+fleet:
+  defaults: {tls: {ca_file: ca/whm-ca.pem}}
+  hosts:
+    - {name: whm01, address: whm01.example.net, credential: whm01}
+    - {name: whm02, address: whm02.example.net, credential: whm02, tls: {ca_file: none, pin: ")" +
+                                        std::string(kPinA) + R"("}}
+)");
+  ASSERT_EQ(snapshot.hosts.size(), 2U);
+  EXPECT_EQ(snapshot.hosts[0].tls.ca_file, dir_ / "ca/whm-ca.pem");
+  EXPECT_FALSE(snapshot.hosts[1].tls.ca_file.has_value());
+  EXPECT_EQ(snapshot.hosts[1].tls.pinned_public_key, std::string(kPinA));
+}
+
 TEST_F(LoadConfigTest, DefaultsApplyWhenKeysAreLeftOut) {
   write_credential("whm01");
   const Snapshot snapshot = snapshot_of(R"(credentials_dir: credentials
