@@ -7,6 +7,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 
 #include "daemon/http/request.h"
 #include "daemon/http/transport.h"
@@ -27,9 +28,15 @@ class Transfer {
   // The outcome once curl reported `code` for this transfer.
   [[nodiscard]] Result finish(CURLcode code);
 
-  // The completion handler travels with the transfer until it is finished.
-  void set_handler(Transport::Handler handler) { handler_ = std::move(handler); }
-  [[nodiscard]] Transport::Handler take_handler() { return std::move(handler_); }
+  // The completion handler travels with the transfer until it is finished. Kept in an
+  // optional and only ever move-constructed: Boost 1.81's any_completion_handler move
+  // assignment recurses without end (it copies `other` as an lvalue into a new wrapper).
+  void set_handler(Transport::Handler handler) { handler_.emplace(std::move(handler)); }
+  [[nodiscard]] Transport::Handler take_handler() {
+    Transport::Handler handler(std::move(*handler_));
+    handler_.reset();
+    return handler;
+  }
 
  private:
   explicit Transfer(Request request);
@@ -37,7 +44,7 @@ class Transfer {
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
 
   Request request_;
-  Transport::Handler handler_;
+  std::optional<Transport::Handler> handler_;
   CURL* easy_ = nullptr;
   curl_slist* headers_ = nullptr;
   std::string body_;
