@@ -9,15 +9,26 @@ namespace {
 
 constexpr policy::EpochSeconds kNow = 1'800'000'000;
 
+policy::Token make_token(std::string name, policy::EpochSeconds created,
+                         std::optional<policy::EpochSeconds> expires,
+                         std::set<std::string> acls = {},
+                         std::optional<std::vector<std::string>> whitelist = std::nullopt) {
+  policy::Token token;
+  token.name = std::move(name);
+  token.create_time = created;
+  token.expires_at = expires;
+  token.acls.full_access = acls.empty();
+  token.acls.names = std::move(acls);
+  token.whitelist_ips = std::move(whitelist);
+  return token;
+}
+
 std::vector<AccountInventory> sample() {
-  policy::Token old_full{"old-backup", 1'700'000'000, std::nullopt, {}, std::nullopt};
-  policy::Token expired{
-      "expired,one", 1'700'000'000, kNow - 10, {false, {"list-accts"}}, std::nullopt};
-  policy::Token scoped{"ci-deploy",
-                       1'790'000'000,
-                       kNow + 86'400,
-                       {false, {"create-acct", "list-accts"}},
-                       std::vector<std::string>{"192.0.2.0/24"}};
+  const auto old_full = make_token("old-backup", 1'700'000'000, std::nullopt);
+  const auto expired = make_token("expired,one", 1'700'000'000, kNow - 10, {"list-accts"});
+  const auto scoped =
+      make_token("ci-deploy", 1'790'000'000, kNow + 86'400, {"create-acct", "list-accts"},
+                 std::vector<std::string>{"192.0.2.0/24"});
   whm::TokenList ok{{expired, old_full, scoped}, {}};
   whm::TokenList with_rejected{{}, {{"evil\\nname", "not a valid WHM token name"}}};
   return {

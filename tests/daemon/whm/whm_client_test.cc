@@ -301,6 +301,38 @@ TEST_F(WhmClientTest, NonJsonIsAProtocolError) {
   EXPECT_EQ(list.error().kind, WhmErrorKind::protocol);
 }
 
+TEST_F(WhmClientTest, HostileTokenNamesAreRejectedAndEscaped) {
+  mock::Fault fault;
+  fault.kind = mock::FaultKind::kBody;
+  fault.body = R"({"data":{"tokens":{
+      "fine":{"name":"fine","create_time":1700000000,"expires_at":null},
+      "evil\nname\u001b[2J":{"name":"evil\nname\u001b[2J","create_time":1700000000},
+      "quote\"d":{"name":"quote\"d","create_time":1700000000},
+      "spaced name":{"name":"spaced name","create_time":1700000000}}},
+    "metadata":{"command":"api_token_list","reason":"OK","result":1,"version":1}})";
+  mock_host().set_fault(fault);
+  const auto list = run(client_->list_tokens(target()));
+  ASSERT_TRUE(list.has_value()) << list.error().describe();
+  ASSERT_EQ(list->tokens.size(), 1U);
+  EXPECT_EQ(list->tokens[0].name, "fine");
+  ASSERT_EQ(list->rejected.size(), 3U);
+  for (const auto& rejected : list->rejected) {
+    EXPECT_EQ(rejected.name.find_first_of("\n\x1b"), std::string::npos) << rejected.name;
+  }
+  EXPECT_TRUE(std::ranges::any_of(
+      list->rejected, [](const RejectedEntry& r) { return r.name == "evil\\nname\\x1b[2J"; }));
+}
+
+TEST_F(WhmClientTest, DeeplyNestedBodyIsAProtocolError) {
+  mock::Fault fault;
+  fault.kind = mock::FaultKind::kBody;
+  fault.body = std::string(5000, '[') + std::string(5000, ']');
+  mock_host().set_fault(fault);
+  const auto list = run(client_->list_tokens(target()));
+  ASSERT_FALSE(list.has_value());
+  EXPECT_EQ(list.error().kind, WhmErrorKind::protocol);
+}
+
 TEST_F(WhmClientTest, ServerErrorIsATransportError) {
   mock::Fault fault;
   fault.kind = mock::FaultKind::kHttpStatus;

@@ -1,0 +1,217 @@
+// The mock over real HTTPS: envelope, GET and POST, paths, authentication (403 body, expiry,
+// whitelist), API 0, state changing with calls, inspection, limits.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "tests/support/mock_whm/secrets.h"
+#include "tests/support/mock_whm/test_fleet.h"
+
+namespace tw::mock::testing {
+namespace {
+
+namespace json = boost::json;
+namespace http = boost::beast::http;
+
+constexpr std::string_view kDenied =
+    R"({"cpanelresult":{"apiversion":"2","error":"Access denied","data":{"reason":"Access denied","result":"0"},"type":"text"}})";
+
+class ApiTest : public FleetTest {
+ protected:
+  void SetUp() override { start_fleet(); }
+};
+
+TEST_F(ApiTest, ListOverGetHasTheApi1Envelope) {
+  auto c = client();
+  const auto r = call(*c, "api_token_list");
+  ASSERT_TRUE(r.ok()) << r.error.message();
+  EXPECT_EQ(r.status, 200U);
+  EXPECT_EQ(r.content_type, "application/json");
+  const auto body = r.json().as_object();
+  EXPECT_EQ(json::serialize(body.at("metadata")),
+            R"({"command":"api_token_list","reason":"OK","result":1,"version":1})");
+  EXPECT_TRUE(body.at("data").at("tokens").as_object().contains("tokenwarden"));
+  EXPECT_EQ(host().calls("api_token_list"), 1U);
+}
+
+TEST_F(ApiTest, PostFormBodyAndCpsessPathWork) {
+  auto c = client();
+  const auto r = c->post_form("/cpsess0123456789/json-api/api_token_create",
+                              "api.version=1&token_name=viapost&acl-0=list-accts",
+                              whm_auth("root", kRootSecret));
+  ASSERT_TRUE(r.ok());
+  const auto body = r.json();
+  EXPECT_EQ(body.at("metadata").at("result"), 1);
+  const std::string secret(body.at("data").at("token").as_string());
+  // The new token authenticates, and the state shows it.
+  const auto listed = call(*c, "api_token_list", "", secret.c_str());
+  EXPECT_EQ(listed.status, 200U);
+  const auto token = host().find_token("root", "viapost");
+  ASSERT_TRUE(token.has_value());
+  EXPECT_EQ(token->hash, sha512_hex(secret));
+  EXPECT_EQ(token->acls, std::vector<std::string>{"list-accts"});
+}
+
+TEST_F(ApiTest, ExpectContinueIsAnsweredAtOnce) {
+  HttpsClientOptions options;
+  options.expect_continue = true;
+  auto c = client(0, options);
+  const std::string acls = "&acl-1=list-accts&acl-2=create-acct&acl-3=acct-summary";
+  const auto r =
+      c->post_form("/json-api/api_token_create",
+                   "api.version=1&token_name=big" + acls + "&padding=" + std::string(4000, 'p'),
+                   whm_auth("root", kRootSecret));
+  ASSERT_TRUE(r.ok()) << r.failed_step << ": " << r.error.message();
+  EXPECT_EQ(r.interim_status, 100U);
+  EXPECT_EQ(r.json().at("metadata").at("result"), 1);
+  EXPECT_EQ(host().find_token("root", "big")->acls->size(), 3U);
+}
+
+TEST_F(ApiTest, BadCredentialsGet403WithTheCpanelresultBody) {
+  auto c = client();
+  const std::string cases[] = {
+      whm_auth("root", "WRONG000000000000000000000000000"),
+      whm_auth("nobody", kRootSecret),
+      whm_auth("reseller1", kRootSecret),  // a token is checked against its own user only
+      "whm root" + std::string(kRootSecret),
+      "Bearer " + std::string(kRootSecret),
+      "",
+  };
+  for (const auto& header : cases) {
+    const auto r = c->get("/json-api/api_token_list?api.version=1", header);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.status, 403U) << header;
+    EXPECT_EQ(r.body, kDenied);
+  }
+  EXPECT_EQ(host().counters().auth_failures, std::size(cases));
+  // The scheme is case-insensitive; the password part may contain ':'.
+  EXPECT_EQ(c->get("/json-api/api_token_list?api.version=1", "WHM root:" + std::string(kRootSecret))
+                .status,
+            200U);
+  EXPECT_EQ(c->get("/json-api/api_token_list?api.version=1",
+                   "whm root:" + std::string(kRootSecret) + ":x")
+                .status,
+            403U);
+}
+
+TEST_F(ApiTest, ExpiredTokensFailAuthenticationButStayListed) {
+  TokenSpec expired = token_spec("old", "EXPIRED0000000000000000000000001");
+  expired.expires_at = now_epoch() - 10;
+  host().add_token("root", expired);
+  auto c = client();
+  EXPECT_EQ(call(*c, "api_token_list", "", "EXPIRED0000000000000000000000001").status, 403U);
+  const auto listed = call(*c, "api_token_list").json();
+  EXPECT_EQ(listed.at("data").at("tokens").at("old").at("expires_at"), *expired.expires_at);
+}
+
+TEST_F(ApiTest, WhitelistIsEnforcedAgainstThePeerAddress) {
+  TokenSpec elsewhere = token_spec("elsewhere", "ELSEWHERE00000000000000000000001");
+  elsewhere.whitelist = std::vector<std::string>{"192.0.2.0/24", "2001:db8::/32"};
+  TokenSpec loopback = token_spec("loopback", "LOOPBACK000000000000000000000001");
+  loopback.whitelist = std::vector<std::string>{"10.0.0.0/8", "127.0.0.0/8"};
+  host().add_token("root", elsewhere);
+  host().add_token("root", loopback);
+  auto c = client();
+  EXPECT_EQ(call(*c, "api_token_list", "", "ELSEWHERE00000000000000000000001").status, 403U);
+  EXPECT_EQ(call(*c, "api_token_list", "", "LOOPBACK000000000000000000000001").status, 200U);
+  // Clearing the whitelist with `any` lets the token in.
+  EXPECT_EQ(call(*c, "api_token_update", "token_name=elsewhere&whitelist_ip=any")
+                .json()
+                .at("metadata")
+                .at("result"),
+            1);
+  EXPECT_EQ(call(*c, "api_token_list", "", "ELSEWHERE00000000000000000000001").status, 200U);
+}
+
+TEST_F(ApiTest, WithoutApiVersion1TheLegacyDispatcherAnswers) {
+  auto c = client();
+  for (const char* target : {"/json-api/api_token_list", "/json-api/api_token_list?api.version=0",
+                             "/json-api/api_token_list?api.version=2"}) {
+    const auto r = c->get(target, whm_auth("root", kRootSecret));
+    EXPECT_EQ(r.status, 200U);
+    EXPECT_EQ(r.json().at("statusmsg"),
+              "Unknown app (api_token_list) requested for this version (0) of the API.");
+  }
+}
+
+TEST_F(ApiTest, ResellerSeesOnlyItsTokensWithItsAcls) {
+  auto c = client();
+  call(*c, "api_token_create", "token_name=root-ro&acl=list-accts");
+  const auto r = call(*c, "api_token_list", "", kResellerSecret, "reseller1").json();
+  const auto& tokens = r.at("data").at("tokens").as_object();
+  ASSERT_EQ(tokens.size(), 1U);
+  EXPECT_EQ(json::serialize(tokens.at("tokenwarden").at("acls")),
+            R"({"acct-summary":1,"create-acct":1,"list-accts":1})");
+  const auto refused =
+      call(*c, "api_token_create", "token_name=x&acl=passwd", kResellerSecret, "reseller1").json();
+  EXPECT_EQ(refused.at("metadata").at("reason"),
+            "The system failed to create the API token: Invalid or unauthorized ACL specified: "
+            "passwd");
+}
+
+TEST_F(ApiTest, RevokeUnknownSucceedsAndRevokeSeveralRemovesThem) {
+  host().add_token("root", token_spec("a"));
+  host().add_token("root", token_spec("b"));
+  auto c = client();
+  auto r = call(*c, "api_token_revoke", "token_name=a&token_name-7=b&token_name-9=ghost").json();
+  EXPECT_EQ(r.at("metadata").at("result"), 1);
+  EXPECT_FALSE(host().find_token("root", "a"));
+  EXPECT_FALSE(host().find_token("root", "b"));
+  EXPECT_TRUE(host().find_token("root", "tokenwarden"));
+}
+
+TEST_F(ApiTest, RequestLogHasParametersButNeverSecrets) {
+  auto c = client();
+  call(*c, "api_token_create", "token_name=logged&acl=list-accts");
+  call(*c, "api_token_get_details", std::string("token=") + kRootSecret);
+  c->get("/json-api/api_token_list?api.version=1", whm_auth("root", "BAD"));
+  const auto log = host().request_log();
+  ASSERT_EQ(log.size(), 3U);
+  EXPECT_EQ(log[0].function, "api_token_create");
+  EXPECT_EQ(log[0].method, "GET");
+  EXPECT_EQ(log[0].user, "root");
+  EXPECT_EQ(log[0].http_status, 200U);
+  EXPECT_EQ(log[0].result, 1);
+  const std::vector<std::pair<std::string, std::string>> params = {
+      {"api.version", "1"}, {"token_name", "logged"}, {"acl", "list-accts"}};
+  EXPECT_EQ(log[0].params, params);
+  EXPECT_EQ(log[1].params.back(), (std::pair<std::string, std::string>{"token", "<redacted>"}));
+  EXPECT_EQ(log[2].http_status, 403U);
+  EXPECT_FALSE(log[2].result.has_value());
+  for (const auto& record : log) {
+    for (const auto& [key, value] : record.params)
+      EXPECT_EQ(value.find(kRootSecret), std::string::npos);
+    EXPECT_EQ(record.user.find(kRootSecret), std::string::npos);
+  }
+  host().reset_counters();
+  EXPECT_TRUE(host().request_log().empty());
+  EXPECT_TRUE(host().call_counts().empty());
+  EXPECT_EQ(host().counters().requests, 0U);
+}
+
+TEST_F(ApiTest, UnknownPathsMethodsAndOversizedBodies) {
+  auto c = client();
+  EXPECT_EQ(c->get("/execute/Tokens/list", whm_auth("root", kRootSecret)).status, 404U);
+  EXPECT_EQ(c->request(http::verb::put, "/json-api/api_token_list?api.version=1", "", "",
+                       whm_auth("root", kRootSecret))
+                .status,
+            405U);
+  const std::string big(65 * 1024, 'a');
+  const auto r = c->post_form("/json-api/api_token_list", "api.version=1&x=" + big,
+                              whm_auth("root", kRootSecret));
+  EXPECT_EQ(r.status, 413U);
+  EXPECT_FALSE(c->connected());  // the mock closes after a 413
+}
+
+TEST_F(ApiTest, AddTokenRejectsBadInput) {
+  EXPECT_THROW(host().add_token("ghost", token_spec("x")), std::invalid_argument);
+  EXPECT_THROW(host().add_token("root", token_spec("tokenwarden")), std::invalid_argument);
+  EXPECT_THROW(host().add_token("root", token_spec("bad name")), std::invalid_argument);
+  EXPECT_THROW(host().add_token("root", token_spec("x", "lowercase")), std::invalid_argument);
+  const std::string secret = host().add_token("root", token_spec("fresh"));
+  EXPECT_TRUE(is_valid_secret(secret));
+}
+
+}  // namespace
+}  // namespace tw::mock::testing
