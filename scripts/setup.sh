@@ -6,12 +6,12 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  g++ make cmake ninja-build pkg-config ca-certificates git
+  g++ make cmake ninja-build pkg-config ca-certificates
   # libraries
   libboost1.81-dev libboost-json1.81-dev libcurl4-openssl-dev libyaml-cpp-dev libspdlog-dev
   libsystemd-dev libssl-dev libgtest-dev libgmock-dev
   # tools the demo and the tests use
-  openssl jq procps
+  openssl jq
 )
 
 missing=()
