@@ -16,6 +16,10 @@ Position position_of(const YAML::Mark& mark) {
 
 void Diagnostics::error(Position where, std::string_view path, std::string_view message) {
   std::string text;
+  if (!subject_.empty()) {
+    text.append(subject_);
+    text.append(": ");
+  }
   if (!path.empty()) {
     text.append(path);
     text.append(": ");

@@ -32,8 +32,13 @@ class Diagnostics {
   // `file` is the name errors carry: the path as the user gave it.
   explicit Diagnostics(std::string file) : file_(std::move(file)) {}
 
-  // Records `path: message` at `where`. An empty `path` records the message alone.
+  // Records `path: message` at `where`. An empty `path` records the message alone. While a
+  // subject is set, the message starts with it: `rule 'max-age': rules[1].grace: ...`.
   void error(Position where, std::string_view path, std::string_view message);
+
+  // What the errors recorded from now on are about (`rule 'max-age'`); empty: nothing.
+  void set_subject(std::string subject) { subject_ = std::move(subject); }
+  [[nodiscard]] const std::string& subject() const { return subject_; }
 
   // Records an error about the file as a whole (no position).
   void file_error(std::string_view message);
@@ -46,6 +51,7 @@ class Diagnostics {
 
  private:
   std::string file_;
+  std::string subject_;
   ConfigErrors errors_;
 };
 

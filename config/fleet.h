@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/secret.h"
+#include "policy/plan.h"
 
 namespace tw::config {
 
@@ -56,6 +57,11 @@ struct Settings {
   unsigned concurrency = 64;  // hosts (requests) in flight at once
   Timeouts timeouts;
   std::size_t max_response_bytes = 8U << 20U;  // a body over this is cut off
+  // The `policies` directory, resolved against the configuration file's directory; empty when
+  // the file sets none. load_config() does not read it: see config/load_policies.h.
+  std::filesystem::path policies_dir;
+  // Safety caps on mutations (policy/plan.h); on by default.
+  policy::Limits limits;
 };
 
 // The immutable result of loading the configuration.

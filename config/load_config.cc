@@ -3,22 +3,19 @@
 #include <yaml-cpp/yaml.h>
 
 #include <array>
-#include <cerrno>
-#include <cstdio>
 #include <string>
 #include <system_error>
 
 #include "config/credential.h"
 #include "config/diagnostics.h"
 #include "config/fleet_loader.h"
+#include "config/source_file.h"
 #include "config/yaml_reader.h"
 #include "policy/duration.h"
 
 namespace tw::config {
 namespace {
 
-// A configuration file is a few kilobytes; refuse to parse anything absurdly large.
-constexpr std::size_t kMaxConfigBytes = 16U << 20U;
 // A body larger than this cannot be a sane api_token_list response.
 constexpr std::int64_t kMaxResponseBytesLimit = 1LL << 30;
 
@@ -90,6 +87,36 @@ void read_credentials_dir(const Field& field, LoadContext& context) {
   context.draft.credentials_dir_field = field;
 }
 
+// The policy directory; loaded separately (config/load_policies.h) by whoever needs it.
+void read_policies_dir(const Field& field, LoadContext& context) {
+  const auto text = read_string(context.diagnostics, field);
+  if (!text) return;
+  if (text->empty()) {
+    context.diagnostics.error(field.position, field.path, "must be a directory path, got ''");
+    return;
+  }
+  context.draft.settings.policies_dir = (context.base_directory / *text).lexically_normal();
+}
+
+// Safety caps; each key is optional and keeps its default when left out. 0 forbids mutations.
+void read_limits(const Field& field, LoadContext& context) {
+  constexpr std::array<KeySpec, 3> kKeys{
+      {{"max_mutations_per_sweep"}, {"max_mutations_per_host"}, {"max_revoke_percent_per_host"}}};
+  const auto mapping = Mapping::read(context.diagnostics, field, kKeys);
+  if (!mapping) return;
+  policy::Limits& limits = context.draft.settings.limits;
+  const auto read_cap = [&](const char* key, unsigned& out, std::int64_t high) {
+    if (const auto value = mapping->get(key)) {
+      if (auto number = read_integer(context.diagnostics, *value, 0, high)) {
+        out = static_cast<unsigned>(*number);
+      }
+    }
+  };
+  read_cap("max_mutations_per_sweep", limits.max_mutations_per_sweep, 1'000'000);
+  read_cap("max_mutations_per_host", limits.max_mutations_per_host, 1'000'000);
+  read_cap("max_revoke_percent_per_host", limits.max_revoke_percent_per_host, 100);
+}
+
 void read_fleet_key(const Field& field, LoadContext& context) {
   context.draft.fleet = read_fleet(context.diagnostics, field, context.base_directory);
 }
@@ -99,11 +126,13 @@ struct TopLevelKey {
   KeySpec spec;
   void (*read)(const Field& value, LoadContext& context);
 };
-constexpr std::array<TopLevelKey, 5> kTopLevelKeys{{
+constexpr std::array<TopLevelKey, 7> kTopLevelKeys{{
     {{"concurrency"}, read_concurrency},
     {{"timeouts"}, read_timeouts},
     {{"max_response_bytes"}, read_max_response_bytes},
     {{"credentials_dir"}, read_credentials_dir},
+    {{"policies"}, read_policies_dir},
+    {{"limits"}, read_limits},
     {{"fleet", Presence::kRequired}, read_fleet_key},
 }};
 constexpr auto kTopLevelSpecs = [] {
@@ -176,60 +205,14 @@ void read_credentials(LoadContext& context, const LoadOptions& options) {
   }
 }
 
-// The file's bytes, or a message saying why they cannot be read.
-std::expected<std::string, std::string> read_text(const std::filesystem::path& file) {
-  std::error_code error;
-  const auto status = std::filesystem::status(file, error);
-  if (status.type() == std::filesystem::file_type::not_found) {
-    return std::unexpected("cannot read the configuration file: it does not exist");
-  }
-  if (!error && !std::filesystem::is_regular_file(status)) {
-    return std::unexpected("cannot read the configuration file: it is not a regular file");
-  }
-  std::FILE* stream = std::fopen(file.c_str(), "rb");
-  if (stream == nullptr) {
-    return std::unexpected("cannot read the configuration file: " +
-                           std::generic_category().message(errno));
-  }
-  std::string text;
-  std::array<char, 8192> chunk{};
-  std::size_t n = 0;
-  while ((n = std::fread(chunk.data(), 1, chunk.size(), stream)) > 0 &&
-         text.size() <= kMaxConfigBytes) {
-    text.append(chunk.data(), n);
-  }
-  const bool failed = std::ferror(stream) != 0;
-  std::fclose(stream);
-  if (failed) return std::unexpected("cannot read the configuration file: read error");
-  if (text.size() > kMaxConfigBytes) {
-    return std::unexpected("the configuration file is larger than " +
-                           std::to_string(kMaxConfigBytes >> 20U) + " MiB");
-  }
-  return text;
-}
-
 // Parses `text` as exactly one YAML document; reports syntax errors at their position.
 std::optional<YAML::Node> parse_document(Diagnostics& diagnostics, const std::string& text) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(text);
-  } catch (const YAML::ParserException& e) {  // includes YAML::DeepRecursion
-    diagnostics.error(position_of(e.mark), "", "YAML syntax error: " + e.msg);
-    return std::nullopt;
-  } catch (const YAML::Exception& e) {
-    diagnostics.file_error(std::string("cannot parse the configuration file: ") + e.what());
-    return std::nullopt;
-  }
-  if (documents.empty() || documents.front().IsNull()) {
+  auto document = parse_single_document(diagnostics, text, "configuration file");
+  if (document && document->IsNull()) {
     diagnostics.file_error("the configuration file is empty; it needs at least a 'fleet' section");
     return std::nullopt;
   }
-  if (documents.size() > 1) {
-    diagnostics.error(position_of(documents[1].Mark()), "",
-                      "the file holds more than one YAML document; keep only one");
-    return std::nullopt;
-  }
-  return documents.front();
+  return document;
 }
 
 }  // namespace
@@ -243,7 +226,7 @@ std::expected<Snapshot, ConfigErrors> load_config(const std::filesystem::path& f
     diagnostics.file_error("cannot resolve the configuration file's path: " + error.message());
     return std::unexpected(diagnostics.take());
   }
-  const auto text = read_text(file);
+  const auto text = read_source_text(file, "configuration file");
   if (!text) {
     diagnostics.file_error(text.error());
     return std::unexpected(diagnostics.take());

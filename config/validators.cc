@@ -63,7 +63,76 @@ Check check_dns_name(std::string_view name) {
   }
 }
 
+// A glob over names of one kind: `name_char` says which characters such names hold.
+Check check_glob(std::string_view glob, bool (*name_char)(char), std::string_view kind,
+                 std::string_view alphabet) {
+  if (glob.empty()) return std::unexpected("must not be empty");
+  if (glob.size() > 256) return std::unexpected("is longer than 256 characters");
+  const bool valid = std::all_of(glob.begin(), glob.end(),
+                                 [&](char c) { return name_char(c) || c == '*' || c == '?'; });
+  if (!valid) {
+    return std::unexpected("can never match a " + std::string(kind) + ": those use only " +
+                           std::string(alphabet) + " (globs add '*' and '?')");
+  }
+  return {};
+}
+
+bool is_token_char(char c) {
+  return is_alnum(c) || c == '_' || c == '-';
+}
+bool is_host_char(char c) {
+  return is_alnum(c) || c == '.' || c == '_' || c == '-';
+}
+bool is_user_char(char c) {
+  return is_lower(c) || is_digit(c) || c == '_' || c == '-';
+}
+
 }  // namespace
+
+Check check_rule_id(std::string_view id) {
+  const bool valid = !id.empty() && id.size() <= 64 && (is_lower(id[0]) || is_digit(id[0])) &&
+                     std::all_of(id.begin(), id.end(), [](char c) {
+                       return is_lower(c) || is_digit(c) || c == '_' || c == '.' || c == '-';
+                     });
+  if (!valid) {
+    return std::unexpected(
+        "is not a rule id: use 1 to 64 lowercase letters, digits, '_', '.' or '-', starting "
+        "with a letter or digit");
+  }
+  return {};
+}
+
+Check check_token_glob(std::string_view glob) {
+  return check_glob(glob, is_token_char, "token name", "letters, digits, '_' and '-'");
+}
+
+Check check_host_glob(std::string_view glob) {
+  return check_glob(glob, is_host_char, "host name", "letters, digits, '.', '_' and '-'");
+}
+
+Check check_user_glob(std::string_view glob) {
+  return check_glob(glob, is_user_char, "WHM user name", "lowercase letters, digits, '_' and '-'");
+}
+
+Check check_tag(std::string_view tag) {
+  if (tag.empty() || std::any_of(tag.begin(), tag.end(), is_space_or_control)) {
+    return std::unexpected("is not a tag: a tag is a non-empty word");
+  }
+  return {};
+}
+
+Check check_acl_name(std::string_view name) {
+  const bool valid = !name.empty() && name.size() <= 64 && is_alnum(name[0]) &&
+                     std::all_of(name.begin(), name.end(), [](char c) {
+                       return is_alnum(c) || c == '_' || c == '.' || c == '-';
+                     });
+  if (!valid) {
+    return std::unexpected(
+        "is not an ACL name: use 1 to 64 letters, digits, '_', '.' or '-', starting with a "
+        "letter or digit");
+  }
+  return {};
+}
 
 Check check_host_name(std::string_view name) {
   const bool valid =

@@ -34,4 +34,20 @@ using Check = std::expected<void, std::string>;
 // A credential's name: a plain file name (no '/', not "." or "..", no control characters).
 [[nodiscard]] Check check_credential_name(std::string_view name);
 
+// A policy rule's id: [a-z0-9][a-z0-9_.-]{0,63}.
+[[nodiscard]] Check check_rule_id(std::string_view id);
+
+// Globs over names (`*` any run of characters, `?` one character): 1 to 256 characters, each
+// one the name can hold, or `*` or `?`. Any other character could never match.
+[[nodiscard]] Check check_token_glob(std::string_view glob);  // over token names
+[[nodiscard]] Check check_host_glob(std::string_view glob);   // over the fleet's host names
+[[nodiscard]] Check check_user_glob(std::string_view glob);   // over WHM user names
+
+// A host tag: a non-empty word (no whitespace or control characters).
+[[nodiscard]] Check check_tag(std::string_view tag);
+
+// An ACL name as policies write it: [A-Za-z0-9][A-Za-z0-9_.-]{0,63}. Whether WHM knows it is
+// config/acl_catalog.h's business.
+[[nodiscard]] Check check_acl_name(std::string_view name);
+
 }  // namespace tw::config

@@ -6,41 +6,25 @@
 #include <charconv>
 #include <limits>
 
+#include "config/spelling.h"
 #include "policy/duration.h"
 
 namespace tw::config {
 namespace {
 
-// Levenshtein distance, for "did you mean" hints on misspelt keys (short strings only).
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
-      diagonal = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitution});
-    }
-  }
-  return row[b.size()];
-}
-
-std::string unknown_key_message(std::string_view key, std::span<const KeySpec> keys) {
-  std::string message = "unknown key; expected one of: ";
-  std::string_view closest;
-  std::size_t closest_distance = 3;  // suggest only near misses
+std::string unknown_key_message(std::string_view key, std::span<const KeySpec> keys,
+                                std::string_view what) {
+  std::string message = "unknown " + std::string(what) + "; expected one of: ";
+  std::vector<std::string_view> names;
+  names.reserve(keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) {
     if (i > 0) message.append(", ");
     message.append(keys[i].name);
-    const auto distance = edit_distance(key, keys[i].name);
-    if (distance < closest_distance && distance < keys[i].name.size()) {
-      closest = keys[i].name;
-      closest_distance = distance;
-    }
+    names.push_back(keys[i].name);
   }
-  if (!closest.empty()) message.append(" (did you mean '").append(closest).append("'?)");
+  if (const auto closest = closest_spelling(key, names); !closest.empty()) {
+    message.append(" (did you mean '").append(closest).append("'?)");
+  }
   return message;
 }
 
@@ -80,7 +64,7 @@ std::string describe(const YAML::Node& node) {
 }
 
 std::optional<Mapping> Mapping::read(Diagnostics& diagnostics, const Field& field,
-                                     std::span<const KeySpec> keys) {
+                                     std::span<const KeySpec> keys, std::string_view what) {
   if (!field.node.IsMap()) {
     diagnostics.error(field.position, field.path,
                       "expected a mapping, got " + describe(field.node));
@@ -112,7 +96,7 @@ std::optional<Mapping> Mapping::read(Diagnostics& diagnostics, const Field& fiel
     const bool known = std::any_of(keys.begin(), keys.end(),
                                    [&](const KeySpec& spec) { return spec.name == key; });
     if (!known) {
-      diagnostics.error(key_position, path, unknown_key_message(key, keys));
+      diagnostics.error(key_position, path, unknown_key_message(key, keys, what));
       continue;
     }
     mapping.entries_.push_back(
@@ -154,6 +138,17 @@ std::optional<std::string> read_string(Diagnostics& diagnostics, const Field& fi
     return std::nullopt;
   }
   return field.node.Scalar();
+}
+
+std::optional<bool> read_bool(Diagnostics& diagnostics, const Field& field) {
+  if (field.node.IsScalar()) {
+    const std::string& text = field.node.Scalar();
+    if (text == "true") return true;
+    if (text == "false") return false;
+  }
+  diagnostics.error(field.position, field.path,
+                    "expected true or false, got " + describe(field.node));
+  return std::nullopt;
 }
 
 std::optional<std::int64_t> read_integer(Diagnostics& diagnostics, const Field& field,

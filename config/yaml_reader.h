@@ -49,9 +49,11 @@ class Mapping {
   // Reads `field` as a mapping. Reports a field that is not a mapping (and returns nullopt),
   // keys that are not plain strings, unknown keys (with the list of known ones), duplicate
   // keys (at the second, naming the first's position) and missing required keys (at the
-  // mapping). Returns the mapping even when some of its keys were bad.
+  // mapping). Returns the mapping even when some of its keys were bad. `what` names the keys
+  // in the unknown-key message (`unknown condition; expected one of: ...`).
   [[nodiscard]] static std::optional<Mapping> read(Diagnostics& diagnostics, const Field& field,
-                                                   std::span<const KeySpec> keys);
+                                                   std::span<const KeySpec> keys,
+                                                   std::string_view what = "key");
 
   // The value under `key` (its first occurrence); nullopt when the key is absent.
   [[nodiscard]] std::optional<Field> get(std::string_view key) const;
@@ -77,6 +79,9 @@ class Mapping {
 
 // A scalar's text (plain or quoted; may be empty). Reports anything else.
 [[nodiscard]] std::optional<std::string> read_string(Diagnostics& diagnostics, const Field& field);
+
+// `true` or `false` (YAML 1.1's yes/no/on/off are not booleans here).
+[[nodiscard]] std::optional<bool> read_bool(Diagnostics& diagnostics, const Field& field);
 
 // A decimal integer in [min, max], written as digits only (no sign, no leading zero).
 [[nodiscard]] std::optional<std::int64_t> read_integer(Diagnostics& diagnostics, const Field& field,

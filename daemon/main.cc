@@ -1,5 +1,8 @@
 // tokenwarden: one binary, one subcommand per job (see `tokenwarden --help`).
 
+#include <sys/prctl.h>
+
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <string_view>
@@ -17,6 +20,10 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  inventory   list every token on every host (table, JSON or CSV)\n"
+    "  check       validate the configuration, credentials and policies\n"
+    "  scan        one sweep now: list, evaluate the policies, print the plan (dry run)\n"
+    "  plan        evaluate the policies offline against a recorded token list\n"
+    "  test        run policy unit tests\n"
     "\n"
     "Run `tokenwarden COMMAND --help` for a command's options.\n"
     "  --help      show this text\n"
@@ -26,6 +33,10 @@ constexpr const char* kUsage =
 
 int main(int argc, char** argv) {
   using namespace tw::cli;
+  // The process holds API tokens in memory: no core dump, no ptrace by other processes of the
+  // same user. And TLS session keys are never written out, whoever set SSLKEYLOGFILE.
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  unsetenv("SSLKEYLOGFILE");
   const std::vector<std::string_view> words(argv + 1, argv + argc);
   const Streams streams{std::cout, std::cerr};
   if (words.empty()) {
@@ -44,6 +55,10 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     if (command == "inventory") return run_inventory(rest, streams);
+    if (command == "check") return run_check(rest, streams);
+    if (command == "scan") return run_scan(rest, streams);
+    if (command == "plan") return run_plan(rest, streams);
+    if (command == "test") return run_test(rest, streams);
   } catch (const std::exception& e) {
     std::cerr << "tokenwarden: internal error: " << e.what() << "\n";
     return kExitSoftware;

@@ -1,5 +1,6 @@
 #include "policy/timestamp.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +17,10 @@ bool read_int(std::string_view text, int& out) {
 
 std::string format_utc(EpochSeconds t) {
   using namespace std::chrono;
+  // Years 0000 to 9999 only: outside them the calendar arithmetic below would overflow.
+  constexpr EpochSeconds kEarliest = -62'167'219'200;  // 0000-01-01T00:00:00Z
+  constexpr EpochSeconds kLatest = 253'402'300'799;    // 9999-12-31T23:59:59Z
+  t = std::clamp(t, kEarliest, kLatest);
   const sys_seconds tp{seconds{t}};
   const auto day = floor<days>(tp);
   const year_month_day ymd{day};

@@ -10,6 +10,7 @@
 
 namespace tw::policy {
 
+// Times before year 0 or after 9999 are shown as the nearest of those bounds.
 [[nodiscard]] std::string format_utc(EpochSeconds t);
 
 // Accepts `YYYY-MM-DDTHH:MM:SSZ`, `YYYY-MM-DD` (midnight UTC) and a plain epoch integer.

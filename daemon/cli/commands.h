@@ -14,5 +14,9 @@ struct Streams {
 };
 
 int run_inventory(const std::vector<std::string_view>& args, Streams streams);
+int run_check(const std::vector<std::string_view>& args, Streams streams);
+int run_plan(const std::vector<std::string_view>& args, Streams streams);
+int run_scan(const std::vector<std::string_view>& args, Streams streams);
+int run_test(const std::vector<std::string_view>& args, Streams streams);
 
 }  // namespace tw::cli

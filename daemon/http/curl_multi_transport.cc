@@ -58,6 +58,7 @@ CurlMultiTransport::CurlMultiTransport(asio::io_context& io, TransportOptions op
 }
 
 CurlMultiTransport::~CurlMultiTransport() {
+  *alive_ = false;
   cancel_all();
   for (auto& [fd, socket] : sockets_) {
     socket->removed = true;
@@ -121,24 +122,53 @@ void CurlMultiTransport::complete(std::unique_ptr<Transfer> transfer, Result res
   asio::post(io_.get_executor(), asio::append(std::move(handler), std::move(result)));
 }
 
-int CurlMultiTransport::on_socket(CURL* /*easy*/, curl_socket_t fd, int what, void* self,
+// curl's callbacks are called from C: nothing may propagate out of them.
+int CurlMultiTransport::on_socket(CURL* easy, curl_socket_t fd, int what, void* self,
                                   void* /*socket_data*/) {
-  static_cast<CurlMultiTransport*>(self)->watch(fd, what);
-  return 0;
+  auto* transport = static_cast<CurlMultiTransport*>(self);
+  try {
+    transport->watch(fd, what);
+    return 0;
+  } catch (const std::exception& e) {
+    transport->fail_running(
+        easy, Error{ErrorKind::other, std::string("cannot watch a socket: ") + e.what(), 0, {}});
+    return -1;
+  }
 }
 
 int CurlMultiTransport::on_timer(CURLM* /*multi*/, long timeout_ms, void* self) {
   auto* transport = static_cast<CurlMultiTransport*>(self);
-  if (timeout_ms < 0) {
-    transport->timer_.cancel();
+  try {
+    if (timeout_ms < 0) {
+      transport->timer_.cancel();
+      return 0;
+    }
+    // Even a zero timeout goes through the loop: curl must not be re-entered from here.
+    transport->timer_.expires_after(std::chrono::milliseconds(timeout_ms));
+    transport->timer_.async_wait(
+        [transport, alive = transport->alive_](const boost::system::error_code& ec) {
+          if (!ec && *alive) transport->on_timeout();
+        });
     return 0;
+  } catch (const std::exception&) {
+    return -1;
   }
-  // Even a zero timeout goes through the loop: curl must not be re-entered from here.
-  transport->timer_.expires_after(std::chrono::milliseconds(timeout_ms));
-  transport->timer_.async_wait([transport](const boost::system::error_code& ec) {
-    if (!ec) transport->on_timeout();
+}
+
+// Ends a running transfer from inside a curl callback: the handle may only be removed from
+// the loop, outside curl.
+void CurlMultiTransport::fail_running(CURL* easy, Error error) {
+  if (easy == nullptr) return;
+  asio::post(io_, [this, alive = alive_, easy, error = std::move(error)]() mutable {
+    if (!*alive) return;
+    const auto it = running_.find(easy);
+    if (it == running_.end()) return;
+    auto transfer = std::move(it->second);
+    running_.erase(it);
+    curl_multi_remove_handle(multi_, easy);
+    complete(std::move(transfer), std::unexpected(std::move(error)));
+    start_queued();
   });
-  return 0;
 }
 
 void CurlMultiTransport::watch(curl_socket_t fd, int what) {
@@ -157,8 +187,7 @@ void CurlMultiTransport::watch(curl_socket_t fd, int what) {
     socket = std::make_shared<Socket>(io_, fd);
     boost::system::error_code ec;
     socket->descriptor.assign(fd, ec);
-    // If asio cannot watch the fd, curl's own timeouts still end the transfer.
-    if (ec) return;
+    if (ec) throw boost::system::system_error(ec);  // on_socket fails the transfer
   }
   socket->wanted = what;
   arm(socket);
@@ -184,9 +213,9 @@ void CurlMultiTransport::arm(const std::shared_ptr<Socket>& socket) {
   for (const auto& d : directions) {
     if ((socket->wanted & d.curl_bit) == 0 || (*socket).*d.armed) continue;
     (*socket).*d.armed = true;
-    auto ready = [this, socket, d](const boost::system::error_code& ec) {
+    auto ready = [this, socket, d, alive = alive_](const boost::system::error_code& ec) {
       (*socket).*d.armed = false;
-      if (ec || socket->removed) return;  // checked before `this` is touched
+      if (ec || socket->removed || !*alive) return;  // checked before `this` is touched
       on_ready(socket, d.cselect);
     };
     pollfd probe{socket->fd, d.poll_event, 0};

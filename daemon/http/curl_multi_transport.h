@@ -55,9 +55,13 @@ class CurlMultiTransport final : public Transport {
   void collect_finished();
   void start_queued();
   void complete(std::unique_ptr<Transfer> transfer, Result result);
+  void fail_running(CURL* easy, Error error);
 
   boost::asio::io_context& io_;
   TransportOptions options_;
+  // False once the destructor has run. Handlers that may already be queued when the transport
+  // is destroyed (a fired timer, a posted readiness) hold it and check it before using `this`.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   boost::asio::steady_timer timer_;
   CURLM* multi_ = nullptr;
   CURLSH* share_ = nullptr;

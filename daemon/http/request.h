@@ -54,7 +54,9 @@ enum class ErrorKind {
 
 struct Error {
   ErrorKind kind = ErrorKind::other;
-  std::string detail;    // for people; never holds a header, a body or the query string
+  // For people: printable ASCII (anything a peer sent is escaped); never holds a header, a
+  // body or the query string.
+  std::string detail;
   long http_status = 0;  // set for http_status
   std::string body;      // for http_status: the response body (bounded), e.g. WHM's 403 body
 };

@@ -1,6 +1,9 @@
 #include "daemon/http/transfer.h"
 
 #include <string>
+#include <vector>
+
+#include "daemon/text/printable.h"
 
 namespace tw::http {
 namespace {
@@ -96,6 +99,9 @@ CURLcode Transfer::configure(CURLSH* share) {
     if (rc == CURLE_OK) rc = curl_easy_setopt(h, option, value);
   };
   set(CURLOPT_URL, request_.url.c_str());
+  // Straight to the host: no proxy from the environment (https_proxy, ALL_PROXY) sees the
+  // credentials or decides where they go.
+  set(CURLOPT_PROXY, "");
   set(CURLOPT_PROTOCOLS_STR, "https");
   set(CURLOPT_FOLLOWLOCATION, 0L);
   set(CURLOPT_NOSIGNAL, 1L);
@@ -118,8 +124,16 @@ CURLcode Transfer::configure(CURLSH* share) {
     // bodies and for servers that lie about the length.
     set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request_.max_response_bytes));
   }
-  for (const auto& line : request_.headers) headers_ = curl_slist_append(headers_, line.c_str());
-  headers_ = curl_slist_append(headers_, "Accept: application/json");
+  // curl would send `Expect: 100-continue` with larger POST bodies and then wait up to a
+  // second for an interim answer cpsrvd may never send.
+  std::vector<std::string> lines = request_.headers;
+  lines.emplace_back("Accept: application/json");
+  lines.emplace_back("Expect:");
+  for (const auto& line : lines) {
+    curl_slist* appended = curl_slist_append(headers_, line.c_str());
+    if (appended == nullptr) return CURLE_OUT_OF_MEMORY;  // never send without a header
+    headers_ = appended;
+  }
   set(CURLOPT_HTTPHEADER, headers_);
   if (request_.method == Method::post) {
     set(CURLOPT_POST, 1L);
@@ -157,7 +171,8 @@ Result Transfer::finish(CURLcode code) {
   }
   if (code != CURLE_OK) {
     std::string detail = curl_easy_strerror(code);
-    if (error_buffer_[0] != '\0') detail += std::string(": ") + error_buffer_.data();
+    // curl's text may quote what the peer sent (a certificate's names): escape it.
+    if (error_buffer_[0] != '\0') detail += ": " + text::printable(error_buffer_.data(), 300);
     return std::unexpected(Error{classify(code), std::move(detail), 0, {}});
   }
   Response response;

@@ -150,10 +150,17 @@ std::string render_json(const std::vector<AccountInventory>& inventory, policy::
   return json::serialize(document) + "\n";
 }
 
+// RFC 4180 quoting. A cell that a spreadsheet would run as a formula (it starts with = + - @,
+// a tab or a CR: a token name may start with '-', a host may send anything) gets a leading
+// apostrophe, so opening the report never executes what a host sent.
 std::string csv_cell(std::string_view value) {
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
+  std::string cell(value);
+  if (!cell.empty() && std::string_view("=+-@\t\r").find(cell.front()) != std::string_view::npos) {
+    cell.insert(0, 1, '\'');
+  }
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
   std::string out = "\"";
-  for (const char c : value) {
+  for (const char c : cell) {
     if (c == '"') out += '"';
     out += c;
   }

@@ -45,6 +45,12 @@ std::expected<json::value, WhmError> open_envelope(std::string_view body,
                                             text::printable(json::serialize(*command), 60)));
     }
   }
+  if (const auto* version = metadata->if_contains("version")) {
+    if (!(version->is_int64() && version->get_int64() == 1) &&
+        !(version->is_uint64() && version->get_uint64() == 1)) {
+      return std::unexpected(protocol_error("not a WHM API 1 envelope: metadata.version is not 1"));
+    }
+  }
   const auto* result = metadata->if_contains("result");
   std::optional<std::int64_t> code;
   if (result != nullptr) {
@@ -70,19 +76,24 @@ std::expected<json::value, WhmError> open_envelope(std::string_view body,
   return json::value(nullptr);
 }
 
+// The last second of year 9999: a later "time" from a host is malformed, not a date.
+constexpr std::int64_t kLatestEpoch = 253'402'300'799;
+
 // WHM's epoch integers; a digit string is accepted too (Perl serialisers vary).
 std::optional<std::int64_t> read_epoch(const json::value& v) {
-  if (v.is_int64() && v.get_int64() >= 0) return v.get_int64();
-  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
-    return static_cast<std::int64_t>(v.get_uint64());
+  std::optional<std::int64_t> out;
+  if (v.is_int64()) out = v.get_int64();
+  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(kLatestEpoch)) {
+    out = static_cast<std::int64_t>(v.get_uint64());
   }
   if (v.is_string()) {
     const auto& s = v.get_string();
-    std::int64_t out = 0;
-    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    if (ec == std::errc{} && ptr == s.data() + s.size() && out >= 0) return out;
+    std::int64_t parsed = 0;
+    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), parsed);
+    if (ec == std::errc{} && ptr == s.data() + s.size()) out = parsed;
   }
-  return std::nullopt;
+  if (!out || *out < 0 || *out > kLatestEpoch) return std::nullopt;
+  return out;
 }
 
 bool truthy(const json::value& v) {

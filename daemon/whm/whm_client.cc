@@ -33,7 +33,7 @@ WhmError from_transport(const http::Error& error) {
                         ": WHM refused the credential (wrong, expired or IP-restricted token)",
                     error.kind, error.http_status};
   }
-  std::string message = error.detail;
+  std::string message = error.detail;  // printable already (http::Error's contract)
   if (error.kind == http::ErrorKind::http_status && !error.body.empty()) {
     message += ": " + text::printable(error.body, 80);
   }

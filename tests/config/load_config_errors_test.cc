@@ -29,7 +29,17 @@ fleet:
                       2, 1,
                       {"mode: unknown key",
                        "expected one of: concurrency, timeouts, "
-                       "max_response_bytes, credentials_dir, fleet"});
+                       "max_response_bytes, credentials_dir, policies, limits, fleet"});
+}
+
+TEST_F(LoadConfigErrorsTest, LimitOutOfRange) {
+  expect_single_error(R"(credentials_dir: credentials
+limits: {max_revoke_percent_per_host: 150}
+fleet:
+  hosts: []
+)",
+                      2, 39,
+                      {"limits.max_revoke_percent_per_host: expected an integer from 0 to 100"});
 }
 
 TEST_F(LoadConfigErrorsTest, UnknownHostKeySuggestsTheClosestOne) {
@@ -132,6 +142,10 @@ INSTANTIATE_TEST_SUITE_P(
                   "fleet:\n  hosts:\n    - {name: whm01, address: a.example.net, accounts: "
                   "{user: root}}\n",
                   3, 55, "fleet.hosts[0].accounts: expected a list, got a mapping"},
+        WrongType{"ListForPolicies", "policies: [a]\nfleet: {hosts: []}\n", 1, 11,
+                  "policies: expected a string, got a list"},
+        WrongType{"EmptyPolicies", "policies: ''\nfleet: {hosts: []}\n", 1, 11,
+                  "policies: must be a directory path, got ''"},
         WrongType{"ListAsKey", "[a]: 1\nfleet: {hosts: []}\n", 1, 1,
                   "keys must be plain strings, got a list"}),
     [](const auto& test) { return std::string(test.param.name); });

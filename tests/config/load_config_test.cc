@@ -114,6 +114,19 @@ fleet:
   EXPECT_EQ(snapshot.hosts[1].tls.pinned_public_key, std::string(kPinA));
 }
 
+TEST_F(LoadConfigTest, LimitsAreRead) {
+  write_credential("whm01");
+  const Snapshot snapshot = snapshot_of(R"(credentials_dir: credentials
+limits: {max_mutations_per_sweep: 0, max_revoke_percent_per_host: 100}
+fleet:
+  hosts:
+    - {name: whm01, address: whm01.example.net, credential: whm01}
+)");
+  EXPECT_EQ(snapshot.settings.limits.max_mutations_per_sweep, 0U);
+  EXPECT_EQ(snapshot.settings.limits.max_mutations_per_host, 10U);  // default kept
+  EXPECT_EQ(snapshot.settings.limits.max_revoke_percent_per_host, 100U);
+}
+
 TEST_F(LoadConfigTest, DefaultsApplyWhenKeysAreLeftOut) {
   write_credential("whm01");
   const Snapshot snapshot = snapshot_of(R"(credentials_dir: credentials
@@ -125,6 +138,10 @@ fleet:
   EXPECT_EQ(snapshot.settings.timeouts.connect, milliseconds(5000));
   EXPECT_EQ(snapshot.settings.timeouts.request, milliseconds(30000));
   EXPECT_EQ(snapshot.settings.max_response_bytes, 8388608U);
+  EXPECT_TRUE(snapshot.settings.policies_dir.empty());
+  EXPECT_EQ(snapshot.settings.limits.max_mutations_per_sweep, 50U);
+  EXPECT_EQ(snapshot.settings.limits.max_mutations_per_host, 10U);
+  EXPECT_EQ(snapshot.settings.limits.max_revoke_percent_per_host, 50U);
   ASSERT_EQ(snapshot.hosts.size(), 1U);
   const Host& host = snapshot.hosts[0];
   EXPECT_EQ(host.port, 2087);
@@ -156,6 +173,7 @@ TEST_F(LoadConfigTest, RelativePathsResolveAgainstTheConfigFilesDirectory) {
   write_file("etc/tls/ca.pem", "-----BEGIN CERTIFICATE-----\n", std::filesystem::perms(0644));
   write_file("secrets/whm01", "TOKEN-RELATIVE\n");
   const auto config = write_file("etc/tokenwarden.yaml", R"(credentials_dir: ../secrets
+policies: policies.d
 fleet:
   defaults: {tls: {ca_file: tls/ca.pem}}
   hosts:
@@ -172,6 +190,19 @@ fleet:
   EXPECT_TRUE(result->source.is_absolute());
   EXPECT_EQ(result->hosts[0].tls.ca_file, dir_ / "etc/tls/ca.pem");
   EXPECT_EQ(result->hosts[0].accounts[0].token.reveal(), "TOKEN-RELATIVE");
+  // The policy directory is resolved but not read (it need not exist yet): see load_policies.
+  EXPECT_EQ(result->settings.policies_dir, dir_ / "etc/policies.d");
+}
+
+TEST_F(LoadConfigTest, AbsolutePoliciesDirectoryIsKept) {
+  write_credential("whm01");
+  const Snapshot snapshot = snapshot_of(R"(credentials_dir: credentials
+policies: /etc/tokenwarden/policies.d/
+fleet:
+  hosts:
+    - {name: whm01, address: whm01.example.net, credential: whm01}
+)");
+  EXPECT_EQ(snapshot.settings.policies_dir, "/etc/tokenwarden/policies.d/");
 }
 
 TEST_F(LoadConfigTest, CredentialsDirectoryOptionTakesPrecedence) {

@@ -1,0 +1,15 @@
+#pragma once
+// SHA-256 over byte strings (OpenSSL's EVP API), for the policy version. Internal to config/.
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace tw::config {
+
+// The SHA-256 of `pieces` concatenated, as 64 lowercase hex digits; nullopt when OpenSSL
+// fails (out of memory).
+[[nodiscard]] std::optional<std::string> sha256_hex(std::span<const std::string_view> pieces);
+
+}  // namespace tw::config

@@ -1,0 +1,39 @@
+#pragma once
+// Renders a plan for people (table) and for programs (one JSON document, documented field by
+// field in docs/policy.md "plan --format json").
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policy/plan.h"
+
+namespace tw::report {
+
+enum class PlanFormat { table, json };
+
+[[nodiscard]] std::optional<PlanFormat> parse_plan_format(std::string_view name);
+
+// A host (or account) that could not be evaluated, so that it is never counted as compliant.
+struct Uncovered {
+  std::string host;
+  std::string user;
+  std::string reason;
+};
+
+struct PlanReport {
+  const policy::Plan& plan;
+  std::string policy_hash;
+  policy::EpochSeconds now = 0;
+  std::size_t tokens_evaluated = 0;
+  std::vector<Uncovered> uncovered;
+  bool dry_run = true;
+};
+
+[[nodiscard]] std::string render_plan(const PlanReport& report, PlanFormat format);
+
+[[nodiscard]] std::string_view to_string(policy::ActionKind kind);
+[[nodiscard]] std::string_view to_string(policy::Decision decision);
+
+}  // namespace tw::report
