@@ -165,7 +165,8 @@ PlannedAction decide(const DecideContext& context, const HostSnapshot& host,
   std::vector<const Finding*> not_exempted;
   for (const Finding* finding : findings) {
     action.rules.push_back(finding->rule_id);
-    action.why.push_back(finding->rule_id + ": " + finding->why);
+    action.why.push_back(finding->rule_id + ": " + finding->why +
+                         (finding->exemption ? " (exempted)" : ""));
     if (!finding->exemption) not_exempted.push_back(finding);
   }
 
@@ -207,6 +208,10 @@ PlannedAction decide(const DecideContext& context, const HostSnapshot& host,
   }
 
   schedule(action, active, token, now);
+  if (not_exempted.size() < findings.size()) {
+    // Every use of an exemption is visible (and, with the audit trail, recorded).
+    action.note = join({exemption_note(context.policies, findings), action.note}, "; ");
+  }
   return action;
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is missing, builds, starts a mock WHM fleet on
 # loopback (examples/demo-fleet.yaml), runs `tokenwarden inventory` against it in all three
-# formats, and shuts the mock down. Nothing leaves this machine.
+# formats, checks the example policies (examples/policies), shows the plan a sweep would carry
+# out (dry run), runs the example policy tests, and shuts the mock down. Nothing leaves this
+# machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,5 +48,23 @@ if [ "$status" -ne 1 ]; then
   echo "demo: expected exit status 1 (whm05 is broken on purpose), got $status" >&2
   exit 1
 fi
+
+# The generated configuration gets the example policies.
+echo "policies: $PWD/examples/policies" >>"$config"
+echo
+echo "== tokenwarden check --config $config"
+"$tokenwarden" check --config "$config"
+echo
+echo "== tokenwarden scan --config $config   (dry run: nothing is changed)"
+scan_status=0
+"$tokenwarden" scan --config "$config" || scan_status=$?
+echo "(exit status $scan_status: 1 means some hosts were not covered)"
+echo
+echo "== tokenwarden scan --format json  (the decisions, through jq)"
+"$tokenwarden" scan --config "$config" --format json |
+  jq -r '.actions[] | "\(.host) \(.user) \(.token): \(.action) [\(.decision)]"' || true
+echo
+echo "== tokenwarden test examples/policy-tests"
+"$tokenwarden" test examples/policy-tests
 echo
 echo "demo: done"

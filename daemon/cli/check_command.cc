@@ -36,7 +36,8 @@ int run_check(const std::vector<std::string_view>& args, Streams streams) {
   const auto now = evaluation_time(arguments->value("--now"), streams.err);
   if (!now) return kExitUsage;
   const auto configuration = load_configuration(arguments->value("--config"), streams.err);
-  // Policies are checked even when the configuration is broken, so one run shows every error.
+  // With --policies, the policies are checked even when the configuration is broken, so one
+  // run shows every error.
   std::filesystem::path policies_dir;
   if (const auto given = arguments->value("--policies")) {
     policies_dir = *given;

@@ -15,7 +15,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: tokenwarden plan --tokens FILE [--config FILE | --policies DIR] [--host NAME]\n"
-    "                        [--user NAME] [--now TIME] [--format table|json]\n"
+    "                        [--tags TAG,...] [--user NAME] [--now TIME] [--format table|json]\n"
     "\n"
     "Evaluates the policies offline against a recorded api_token_list response (the JSON body\n"
     "WHM answered) and prints the per-token plan: rules that fired, action, new state. Nothing\n"
@@ -26,6 +26,7 @@ constexpr const char* kUsage =
     "                   this configuration (default /etc/tokenwarden/tokenwarden.yaml)\n"
     "  --policies DIR   use this policies directory instead\n"
     "  --host NAME      the host the list came from (default: recorded)\n"
+    "  --tags TAG,...   the host's tags (default: from the configuration's host of that name)\n"
     "  --user NAME      the WHM user it belongs to (default: root)\n"
     "  --now TIME       evaluate at this UTC time, e.g. 2026-11-28T12:00:00Z (default: now)\n"
     "  --format FORMAT  table (default) or json\n";
@@ -44,9 +45,9 @@ std::optional<std::string> read_file(const std::string& path, std::ostream& err)
 }  // namespace
 
 int run_plan(const std::vector<std::string_view>& args, Streams streams) {
-  auto arguments = Arguments::parse(
-      args, {{"--tokens", "--config", "--policies", "--host", "--user", "--now", "--format"},
-             {"--help"}});
+  auto arguments = Arguments::parse(args, {{"--tokens", "--config", "--policies", "--host",
+                                            "--tags", "--user", "--now", "--format"},
+                                           {"--help"}});
   if (!arguments || !arguments->positional().empty()) {
     streams.err << "tokenwarden plan: "
                 << (arguments ? "unexpected argument '" + arguments->positional()[0] + "'"
@@ -86,6 +87,14 @@ int run_plan(const std::vector<std::string_view>& args, Streams streams) {
       if (host.name != snapshot.host) continue;
       snapshot.tags = host.tags;
       snapshot.self_token = host.self_token;
+    }
+  }
+  if (const auto tags = arguments->value("--tags")) {
+    snapshot.tags.clear();
+    std::string rest = *tags + ",";
+    for (auto comma = rest.find(','); comma != std::string::npos; comma = rest.find(',')) {
+      if (comma > 0) snapshot.tags.push_back(rest.substr(0, comma));
+      rest.erase(0, comma + 1);
     }
   }
   if (policies_dir.empty()) {
