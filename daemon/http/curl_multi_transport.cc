@@ -139,20 +139,23 @@ int CurlMultiTransport::on_socket(CURL* easy, curl_socket_t fd, int what, void* 
 int CurlMultiTransport::on_timer(CURLM* /*multi*/, long timeout_ms, void* self) {
   auto* transport = static_cast<CurlMultiTransport*>(self);
   try {
-    if (timeout_ms < 0) {
-      transport->timer_.cancel();
-      return 0;
-    }
-    // Even a zero timeout goes through the loop: curl must not be re-entered from here.
-    transport->timer_.expires_after(std::chrono::milliseconds(timeout_ms));
-    transport->timer_.async_wait(
-        [transport, alive = transport->alive_](const boost::system::error_code& ec) {
-          if (!ec && *alive) transport->on_timeout();
-        });
+    transport->arm_timer(timeout_ms);
     return 0;
   } catch (const std::exception&) {
     return -1;
   }
+}
+
+// Even a zero timeout goes through the loop: curl must not be re-entered from a callback.
+void CurlMultiTransport::arm_timer(long timeout_ms) {
+  if (timeout_ms < 0) {
+    timer_.cancel();
+    return;
+  }
+  timer_.expires_after(std::chrono::milliseconds(timeout_ms));
+  timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (!ec && *alive) on_timeout();
+  });
 }
 
 // Ends a running transfer from inside a curl callback: the handle may only be removed from
@@ -243,6 +246,14 @@ void CurlMultiTransport::socket_action(curl_socket_t fd, int events) {
   curl_multi_socket_action(multi_, fd, events, &still_running);
   collect_finished();
   start_queued();
+  // curl calls the timer callback only when its next deadline changes. Setting the timer from
+  // curl's current deadline after every action as well means the loop never depends on a
+  // callback that did not come (for example after a timer that fired a little before curl's
+  // own clock reached the deadline).
+  long timeout_ms = -1;
+  if (curl_multi_timeout(multi_, &timeout_ms) == CURLM_OK && timeout_ms >= 0) {
+    arm_timer(timeout_ms);
+  }
 }
 
 void CurlMultiTransport::collect_finished() {

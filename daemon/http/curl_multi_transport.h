@@ -47,6 +47,7 @@ class CurlMultiTransport final : public Transport {
 
   static int on_socket(CURL* easy, curl_socket_t fd, int what, void* self, void* socket_data);
   static int on_timer(CURLM* multi, long timeout_ms, void* self);
+  void arm_timer(long timeout_ms);
   void watch(curl_socket_t fd, int what);
   void arm(const std::shared_ptr<Socket>& socket);
   void on_ready(const std::shared_ptr<Socket>& socket, int direction);

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <ctime>
 #include <fstream>
+#include <iostream>
 #include <regex>
 #include <set>
 
@@ -17,10 +19,25 @@
 namespace tw::cli {
 namespace {
 
+using std::chrono::milliseconds;
 using tw::testing::ProcessResult;
 using tw::testing::run_process;
 using tw::testing::tokenwarden_binary;
 constexpr std::int64_t kDay = 86'400;
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<std::string> token_names(const boost::json::value& account) {
+  std::vector<std::string> names;
+  for (const auto& t : account.at("tokens").as_array()) {
+    names.emplace_back(t.at("name").as_string());
+  }
+  std::ranges::sort(names);
+  return names;
+}
 
 // Known credentials, one per host and user; every output is checked for them.
 std::string secret_for(const std::string& host, const std::string& user) {
@@ -95,6 +112,8 @@ class InventoryCommandTest : public ::testing::Test {
     start(std::move(spec));
   }
 
+  // Runs `tokenwarden inventory`. run_process prints what it wrote into the test's output
+  // (CTest's LastTest.log, searched by scripts/check-no-secrets.sh); this checks it too.
   ProcessResult inventory(std::vector<std::string> extra,
                           std::map<std::string, std::string> environment = {}) {
     std::vector<std::string> argv{tokenwarden_binary(), "inventory", "--config",
@@ -109,8 +128,7 @@ class InventoryCommandTest : public ::testing::Test {
   }
 
   void set_config_line(const std::string& pattern, const std::string& replacement) {
-    std::ifstream in(files_.config_file);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string text = read_text(files_.config_file);
     text = std::regex_replace(text, std::regex(pattern), replacement);
     std::ofstream(files_.config_file, std::ios::trunc) << text;
   }
@@ -218,6 +236,86 @@ TEST_F(InventoryCommandTest, BrokenHostsFailAloneAndTheExitSaysSo) {
   EXPECT_NE(table.out.find("old-backup"), std::string::npos);
 }
 
+TEST_F(InventoryCommandTest, WhmLevelFaultsFailAloneBesideAHealthyHost) {
+  start_mixed_fleet();
+  mock::Fault login_page;
+  login_page.kind = mock::FaultKind::kNonJson;
+  fleet_->host("whm02").set_fault(login_page);
+  mock::Fault refused;
+  refused.kind = mock::FaultKind::kResultZero;
+  refused.reason = "The system failed to read the API tokens: injected";
+  fleet_->host("whm03").set_fault(refused);
+  const auto result = inventory({"--format", "json"});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  const auto doc = boost::json::parse(result.out).as_object();
+  const auto& accounts = doc.at("accounts").as_array();
+  ASSERT_EQ(accounts.size(), 4U);
+  // whm01 is listed completely, both of its accounts.
+  EXPECT_EQ(accounts[0].at("host").as_string(), "whm01");
+  EXPECT_EQ(accounts[0].at("status").as_string(), "ok");
+  EXPECT_EQ(token_names(accounts[0]),
+            (std::vector<std::string>{"ci-deploy", "expired-one", "old-backup", "tokenwarden"}));
+  EXPECT_EQ(accounts[1].at("user").as_string(), "reseller1");
+  EXPECT_EQ(accounts[1].at("status").as_string(), "ok");
+  EXPECT_EQ(token_names(accounts[1]), (std::vector<std::string>{"r-monitor", "tokenwarden"}));
+  // whm02 sent a login page, whm03 WHM's own refusal.
+  EXPECT_EQ(accounts[2].at("host").as_string(), "whm02");
+  EXPECT_EQ(accounts[2].at("status").as_string(), "error");
+  EXPECT_EQ(accounts[2].at("error").at("kind").as_string(), "protocol");
+  EXPECT_EQ(accounts[3].at("host").as_string(), "whm03");
+  EXPECT_EQ(accounts[3].at("status").as_string(), "error");
+  EXPECT_EQ(accounts[3].at("error").at("kind").as_string(), "api");
+  EXPECT_EQ(accounts[3].at("error").at("message").as_string(),
+            "The system failed to read the API tokens: injected");
+  EXPECT_EQ(doc.at("summary").at("tokens").as_int64(), 6);
+  EXPECT_EQ(doc.at("summary").at("accounts_failed").as_int64(), 2);
+  EXPECT_EQ(fleet_->host("whm02").calls("api_token_list"), 1U);  // never retried
+  EXPECT_EQ(fleet_->host("whm03").calls("api_token_list"), 1U);
+}
+
+TEST_F(InventoryCommandTest, HostileEntriesAreRejectedBesideAHealthyHost) {
+  start_mixed_fleet();
+  mock::Fault hostile;
+  hostile.kind = mock::FaultKind::kBody;
+  hostile.body = R"json({"data":{"tokens":{
+      "fine":{"name":"fine","create_time":1700000000,"expires_at":null},
+      "evil\nname\u001b[2J":{"name":"evil\nname\u001b[2J","create_time":1700000000},
+      "=HYPERLINK(\"http://x\")":{"name":"=HYPERLINK(\"http://x\")","create_time":1700000000}}},
+    "metadata":{"command":"api_token_list","reason":"OK","result":1,"version":1}})json";
+  fleet_->host("whm02").set_fault(hostile);
+  const auto result = inventory({"--format", "json"});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  const auto doc = boost::json::parse(result.out).as_object();
+  const auto& accounts = doc.at("accounts").as_array();
+  ASSERT_EQ(accounts.size(), 4U);
+  EXPECT_EQ(accounts[0].at("status").as_string(), "ok");
+  EXPECT_EQ(token_names(accounts[0]),
+            (std::vector<std::string>{"ci-deploy", "expired-one", "old-backup", "tokenwarden"}));
+  EXPECT_EQ(token_names(accounts[1]), (std::vector<std::string>{"r-monitor", "tokenwarden"}));
+  EXPECT_EQ(accounts[3].at("status").as_string(), "ok");
+  // whm02: the valid entry is listed, the others are rejected, escaped.
+  const auto& whm02 = accounts[2];
+  EXPECT_EQ(whm02.at("host").as_string(), "whm02");
+  EXPECT_EQ(whm02.at("status").as_string(), "incomplete");
+  EXPECT_EQ(token_names(whm02), std::vector<std::string>{"fine"});
+  std::set<std::string> rejected;
+  for (const auto& entry : whm02.at("rejected").as_array()) {
+    rejected.emplace(entry.at("name").as_string());
+    EXPECT_FALSE(entry.at("reason").as_string().empty());
+  }
+  EXPECT_EQ(rejected, (std::set<std::string>{"evil\\nname\\x1b[2J", "=HYPERLINK(\"http://x\")"}));
+  EXPECT_EQ(result.out.find('\x1b'), std::string::npos);
+
+  // In CSV the entry a spreadsheet would run is defused and quoted.
+  const auto csv = inventory({"--format", "csv"});
+  EXPECT_EQ(csv.exit_code, 1);
+  EXPECT_NE(csv.out.find("\r\nwhm02,root,rejected,\"'=HYPERLINK(\"\"http://x\"\")\","),
+            std::string::npos)
+      << csv.out;
+  EXPECT_NE(csv.out.find("\r\nwhm02,root,ok,fine,"), std::string::npos);
+  EXPECT_NE(csv.out.find("\r\nwhm01,reseller1,ok,r-monitor,"), std::string::npos);
+}
+
 TEST_F(InventoryCommandTest, WrongCredentialIsAnAuthenticationFailureTriedOnce) {
   start_mixed_fleet();
   std::ofstream(files_.credentials_dir / "whm02-root", std::ios::trunc)
@@ -244,6 +342,15 @@ TEST_F(InventoryCommandTest, TwoHundredHostsWithConcurrency32) {
   }
   start(std::move(spec));
   set_config_line("concurrency: [0-9]+", "concurrency: 32");
+  const std::string config = read_text(files_.config_file);
+  ASSERT_NE(config.find("\nconcurrency: 32\n"), std::string::npos) << config;
+  // Every answer takes 40-60 ms, so requests overlap and the bound is what limits them.
+  for (std::size_t i = 0; i < 200; ++i) {
+    mock::Fault slow;
+    slow.latency = milliseconds(40 + static_cast<int>(i % 21));
+    fleet_->host(i).set_fault(slow);
+  }
+  fleet_->reset_max_concurrent_requests();
   const auto result = inventory({"--format", "json"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const auto doc = boost::json::parse(result.out).as_object();
@@ -253,6 +360,10 @@ TEST_F(InventoryCommandTest, TwoHundredHostsWithConcurrency32) {
   for (std::size_t i = 0; i < 200; ++i) {
     EXPECT_EQ(fleet_->host(i).calls("api_token_list"), 1U);
   }
+  const auto most = fleet_->max_concurrent_requests();
+  std::cout << "at most " << most << " requests were served at once\n";
+  EXPECT_LE(most, 32U);
+  EXPECT_GT(most, 1U);
 }
 
 TEST_F(InventoryCommandTest, CredentialsDirectoryFromSystemdWins) {

@@ -1,5 +1,6 @@
 // The HTTP transport against the mock WHM fleet over real TLS on loopback: verification,
-// pinning, typed failures for every injected fault, size caps, concurrency and reuse.
+// pinning, typed failures for every injected fault, size caps, concurrency and reuse, and a
+// transport destroyed while its exchanges are in flight.
 
 #include "daemon/http/curl_multi_transport.h"
 
@@ -9,9 +10,13 @@
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fstream>
+#include <functional>
 #include <memory>
+#include <optional>
+#include <thread>
 
 #include "tests/support/mock_whm/fleet.h"
 #include "tests/support/mock_whm/tls_material.h"
@@ -22,6 +27,17 @@ namespace {
 
 using std::chrono::milliseconds;
 constexpr const char* kRootSecret = "TRANSPORT00000000000000000000001";
+
+// Waits up to `limit` for `done`: the mock serves on its own thread.
+template <typename Predicate>
+bool eventually(Predicate done, milliseconds limit = milliseconds(3'000)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(milliseconds(2));
+  }
+  return true;
+}
 
 mock::HostSpec host_spec(std::string name) {
   mock::HostSpec host;
@@ -144,6 +160,19 @@ TEST_F(TransportTest, WrongPinIsRefusedBeforeAnyRequest) {
   EXPECT_EQ(host(0).counters().requests, 0U);
 }
 
+TEST_F(TransportTest, WrongPinWithoutACaFileIsRefusedBeforeAnyRequest) {
+  // Pin-only mode skips the chain check: the pin is the only thing authenticating the host.
+  auto request = list_request(0);
+  request.tls.ca_file.reset();
+  request.tls.pinned_public_key = "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+  const auto result = send_one(std::move(request));
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().kind, ErrorKind::tls) << result.error().detail;
+  EXPECT_EQ(host(0).counters().requests, 0U);
+  EXPECT_TRUE(host(0).request_log().empty());
+  EXPECT_EQ(host(0).calls("api_token_list"), 0U);
+}
+
 TEST_F(TransportTest, RightPinAloneAuthenticatesTheHost) {
   auto request = list_request(0);
   request.tls.ca_file.reset();
@@ -259,6 +288,13 @@ TEST_F(TransportTest, OversizedChunkedBodyIsCutOffAtTheCap) {
   const auto result = send_one(std::move(request));
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().kind, ErrorKind::too_large) << result.error().detail;
+  // The download stopped near the cap: the client closed the connection (the mock's write
+  // failed) long before the 50 MiB were written. Socket buffers hold a few MiB at most.
+  EXPECT_TRUE(eventually([&] { return host(0).counters().replies_cut_off == 1; }))
+      << "the mock never saw the client close the connection";
+  const auto written = host(0).counters().body_bytes_written;
+  EXPECT_GE(written, 256U << 10U);
+  EXPECT_LT(written, 8U << 20U) << "the client kept reading past the cap";
 }
 
 TEST_F(TransportTest, Http403CarriesTheBody) {
@@ -342,6 +378,91 @@ TEST_F(TransportTest, CancelAllEndsEveryExchange) {
     io.run();
   }
   EXPECT_EQ(kinds, std::vector<ErrorKind>(3, ErrorKind::cancelled));
+}
+
+// The transport is destroyed while a request is in flight and curl's timer has already fired:
+// its completion is queued with success when the destructor runs, and must not touch the
+// dead transport (a use-after-free before the `alive_` token; ASan builds catch it).
+TEST_F(TransportTest, DestroyedWhileItsFiredTimerWaitsInTheQueue) {
+  mock::Fault slow;
+  slow.latency = milliseconds(800);  // the answer comes long after the transport is gone
+  host(0).set_fault(slow);
+  auto request = list_request(0);
+  request.total_timeout = milliseconds(400);
+  boost::asio::io_context io;
+  auto transport = std::make_unique<CurlMultiTransport>(io, TransportOptions{});
+  std::vector<ErrorKind> outcomes;
+  async_send(*transport, std::move(request), [&outcomes](Result r) {
+    outcomes.push_back(r.has_value() ? ErrorKind::other : r.error().kind);
+  });
+  // Once the mock holds the request, curl waits for the answer with one timer: the total
+  // timeout. The loop then arms the destroyer (1 ms) and blocks until that timeout has passed.
+  // When it runs again both timers are due; the destroyer, due first, runs first, so curl's
+  // timer completion is already queued, with success, when the transport dies.
+  const auto deadline = std::chrono::steady_clock::now() + milliseconds(3'000);
+  boost::asio::steady_timer poll(io);
+  boost::asio::steady_timer destroyer(io);
+  std::function<void()> wait_for_request = [&] {
+    if (!outcomes.empty()) return;  // the exchange failed early: the checks below say so
+    if (host(0).calls("api_token_list") == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ADD_FAILURE() << "the request never reached the mock";
+        transport.reset();
+        return;
+      }
+      poll.expires_after(milliseconds(1));
+      poll.async_wait([&](const boost::system::error_code& ec) {
+        if (!ec) wait_for_request();
+      });
+      return;
+    }
+    destroyer.expires_after(milliseconds(1));
+    destroyer.async_wait([&](const boost::system::error_code&) { transport.reset(); });
+    std::this_thread::sleep_for(milliseconds(500));  // past curl's 400 ms total timeout
+  };
+  wait_for_request();
+  // Keeps the loop running until the mock's latency has expired and it tried to answer.
+  boost::asio::steady_timer keep_running(io, milliseconds(900));
+  keep_running.async_wait([](const boost::system::error_code&) {});
+  io.run();
+  EXPECT_FALSE(transport);
+  EXPECT_EQ(outcomes, std::vector<ErrorKind>{ErrorKind::cancelled});
+}
+
+// The same from a posted handler, with the exchange waiting for the host's answer: the loop
+// keeps running past the mock's latency, and nothing the dead transport armed fires into it.
+TEST_F(TransportTest, DestroyedFromAPostedHandlerWhileTheLoopKeepsRunning) {
+  mock::Fault slow;
+  slow.latency = milliseconds(300);
+  host(0).set_fault(slow);
+  host(1).set_fault(slow);
+  boost::asio::io_context io;
+  std::optional<CurlMultiTransport> transport;
+  transport.emplace(io, TransportOptions{.max_in_flight = 1});
+  std::vector<ErrorKind> outcomes;
+  for (std::size_t i = 0; i < 2; ++i) {  // one running, one queued
+    async_send(*transport, list_request(i), [&outcomes](Result r) {
+      outcomes.push_back(r.has_value() ? ErrorKind::other : r.error().kind);
+    });
+  }
+  boost::asio::steady_timer poll(io);
+  std::function<void()> wait_for_request = [&] {
+    if (host(0).calls("api_token_list") == 1) {
+      boost::asio::post(io, [&] { transport.reset(); });
+      return;
+    }
+    poll.expires_after(milliseconds(1));
+    poll.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) wait_for_request();
+    });
+  };
+  wait_for_request();
+  boost::asio::steady_timer keep_running(io, milliseconds(450));
+  keep_running.async_wait([](const boost::system::error_code&) {});
+  io.run();
+  EXPECT_FALSE(transport.has_value());
+  EXPECT_EQ(outcomes, std::vector<ErrorKind>(2, ErrorKind::cancelled));
+  EXPECT_EQ(host(1).calls("api_token_list"), 0U);
 }
 
 }  // namespace

@@ -89,6 +89,94 @@ TEST(InventoryFormat, CsvQuotesAndListsFailures) {
   EXPECT_NE(text.find("whm03,reseller1,rejected,evil\\nname,"), std::string::npos);
 }
 
+// Reads RFC 4180 CSV strictly: CRLF ends a record, a quoted field doubles its quotes and may
+// hold commas, CR and LF; a quote anywhere else in a field is an error (an empty result).
+std::vector<std::vector<std::string>> parse_rfc4180(std::string_view text) {
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> record;
+  std::string field;
+  std::size_t i = 0;
+  bool quoted_field = false;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '"') {
+      if (!field.empty() || quoted_field) return {};  // a quote inside an unquoted field
+      quoted_field = true;
+      for (++i;; ++i) {
+        if (i >= text.size()) return {};  // unterminated
+        if (text[i] == '"') {
+          if (i + 1 < text.size() && text[i + 1] == '"') {
+            field += '"';
+            ++i;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        field += text[i];
+      }
+      if (i < text.size() && text[i] != ',' && text[i] != '\r') return {};
+      continue;
+    }
+    if (c == ',') {
+      record.push_back(std::move(field));
+      field.clear();
+      quoted_field = false;
+      ++i;
+      continue;
+    }
+    if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      record.push_back(std::move(field));
+      field.clear();
+      quoted_field = false;
+      records.push_back(std::move(record));
+      record.clear();
+      i += 2;
+      continue;
+    }
+    if (c == '\r' || c == '\n') return {};  // a bare line break outside quotes
+    field += c;
+    ++i;
+  }
+  if (!field.empty() || !record.empty()) return {};  // the last record must end with CRLF
+  return records;
+}
+
+TEST(InventoryFormat, CsvCellsASpreadsheetWouldRunGetAnApostrophe) {
+  // Values a host controls: a token name may start with '-', a rejected entry may be anything.
+  whm::TokenList list;
+  list.tokens.push_back(make_token("-dash-first", 1'700'000'000, std::nullopt));
+  const std::vector<std::string> hostile = {
+      "=HYPERLINK(\"http://x\",\"y\")", "+SUM(1,2)", "@A1", "\tTAB", "\rCR", "-2+3"};
+  for (const auto& name : hostile) {
+    whm::RejectedEntry entry;
+    entry.name = name;
+    entry.reason = "not a valid WHM token name";
+    list.rejected.push_back(std::move(entry));
+  }
+  std::vector<AccountInventory> inventory;
+  inventory.push_back(AccountInventory{"whm01", "root", list});
+  const auto text = render(inventory, Format::csv, kNow);
+
+  // The first one by hand: apostrophe first, then RFC 4180 quoting of the whole cell.
+  EXPECT_NE(text.find("\r\nwhm01,root,rejected,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\","),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\r\nwhm01,root,ok,'-dash-first,"), std::string::npos) << text;
+
+  const auto records = parse_rfc4180(text);
+  ASSERT_EQ(records.size(), 2U + hostile.size()) << text;
+  for (const auto& record : records) ASSERT_EQ(record.size(), 11U);
+  EXPECT_EQ(records[1][3], "'-dash-first");
+  for (std::size_t i = 0; i < hostile.size(); ++i) {
+    EXPECT_EQ(records[2 + i][2], "rejected");
+    EXPECT_EQ(records[2 + i][3], "'" + hostile[i]);
+  }
+  // Cells that do not start with such a character are unchanged.
+  EXPECT_EQ(records[1][0], "whm01");
+  EXPECT_EQ(records[2][10], "not a valid WHM token name");
+}
+
 TEST(InventoryFormat, TableShowsTokensAndProblems) {
   const auto text = render(sample(), Format::table, kNow);
   EXPECT_TRUE(text.starts_with("HOST "));

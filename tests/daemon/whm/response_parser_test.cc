@@ -192,6 +192,43 @@ TEST(ParseEnvelope, AnswerForAnotherFunctionIsRefused) {
   EXPECT_EQ(list.error().kind, WhmErrorKind::protocol);
 }
 
+// An api_token_list answer nested `depth` levels deep in all: the envelope, `data`, `tokens`
+// and the entry are four levels; the rest are arrays nested in the entry's `field`.
+std::string list_nested_to_depth(int depth, std::string_view field = "acls") {
+  const auto arrays = static_cast<std::size_t>(depth - 4);
+  return envelope("api_token_list", R"({"tokens":{"a":{"name":"a","create_time":1,")" +
+                                        std::string(field) + "\":" + std::string(arrays, '[') +
+                                        std::string(arrays, ']') + "}}}");
+}
+
+TEST(ParseEnvelope, NestingDeeperThanSixteenIsRefusedInAValidEnvelope) {
+  static_assert(kMaxJsonDepth == 16);
+  // Boost.JSON's own default limit is 32: these depths are refused by tokenwarden's limit.
+  for (const int depth : {17, 20, 24, 31}) {
+    SCOPED_TRACE(depth);
+    const auto body = list_nested_to_depth(depth);
+    ASSERT_TRUE(boost::json::parse(body).is_object());  // valid JSON, a valid envelope
+    const auto list = parse_token_list(body);
+    ASSERT_FALSE(list.has_value());
+    EXPECT_EQ(list.error().kind, WhmErrorKind::protocol);
+    EXPECT_NE(list.error().message.find("deep"), std::string::npos) << list.error().message;
+  }
+}
+
+TEST(ParseEnvelope, NestingOfSixteenIsAcceptedStructurally) {
+  // In an unknown key the entry is listed; in `acls` the list is read and the entry rejected
+  // for its ACLs, not the whole answer for its depth.
+  const auto listed = parse_token_list(list_nested_to_depth(16, "extra"));
+  ASSERT_TRUE(listed.has_value()) << listed.error().describe();
+  ASSERT_EQ(listed->tokens.size(), 1U);
+  EXPECT_EQ(listed->tokens[0].name, "a");
+  const auto rejected = parse_token_list(list_nested_to_depth(16));
+  ASSERT_TRUE(rejected.has_value()) << rejected.error().describe();
+  EXPECT_TRUE(rejected->tokens.empty());
+  ASSERT_EQ(rejected->rejected.size(), 1U);
+  EXPECT_EQ(rejected->rejected[0].name, "a");
+}
+
 TEST(ParseEnvelope, DeepNestingIsRefused) {
   std::string deep = R"({"tokens":{"a":{"name":"a","create_time":1,"acls":)";
   for (int i = 0; i < 100; ++i) deep += "[";
@@ -200,6 +237,65 @@ TEST(ParseEnvelope, DeepNestingIsRefused) {
   const auto list = parse_token_list(envelope("api_token_list", deep));
   ASSERT_FALSE(list.has_value());
   EXPECT_EQ(list.error().kind, WhmErrorKind::protocol);
+}
+
+TEST(ParseEnvelope, MetadataVersionOtherThanOneIsRefused) {
+  for (const char* version : {"2", "0", "-1", "\"2\"", "\"1\"", "1.5", "null", "[1]"}) {
+    SCOPED_TRACE(version);
+    const std::string body =
+        R"({"data":{"tokens":{}},"metadata":{"command":"api_token_list","reason":"OK","result":1,"version":)" +
+        std::string(version) + "}}";
+    const auto list = parse_token_list(body);
+    ASSERT_FALSE(list.has_value());
+    EXPECT_EQ(list.error().kind, WhmErrorKind::protocol);
+    EXPECT_NE(list.error().message.find("version"), std::string::npos) << list.error().message;
+  }
+  // Version 1, or no version at all, is an API 1 envelope.
+  EXPECT_TRUE(parse_token_list(envelope("api_token_list", R"({"tokens":{}})")).has_value());
+  EXPECT_TRUE(
+      parse_token_list(
+          R"({"data":{"tokens":{}},"metadata":{"command":"api_token_list","reason":"OK","result":1}})")
+          .has_value());
+}
+
+TEST(ParseTokenList, EpochsOutsideZeroToYear9999AreRejected) {
+  // 253402300799 is 9999-12-31T23:59:59Z, the last second accepted.
+  const auto list = parse_token_list(envelope("api_token_list", R"({"tokens":{
+    "last-second":{"name":"last-second","create_time":1,"expires_at":253402300799},
+    "last-second-text":{"name":"last-second-text","create_time":"253402300799"},
+    "year-10000":{"name":"year-10000","create_time":1,"expires_at":253402300800},
+    "year-10000-text":{"name":"year-10000-text","create_time":"253402300800"},
+    "negative":{"name":"negative","create_time":-1},
+    "negative-expiry":{"name":"negative-expiry","create_time":1,"expires_at":-86400},
+    "negative-text":{"name":"negative-text","create_time":"-5"},
+    "int64-max":{"name":"int64-max","create_time":9223372036854775807},
+    "uint64-max":{"name":"uint64-max","create_time":1,"expires_at":18446744073709551615},
+    "beyond-uint64":{"name":"beyond-uint64","create_time":99999999999999999999999},
+    "huge-digits":{"name":"huge-digits","create_time":"99999999999999999999999999999999"},
+    "huge-digits-expiry":{"name":"huge-digits-expiry","create_time":1,"expires_at":"1000000000000000000000"},
+    "fraction":{"name":"fraction","create_time":1.5},
+    "exponent":{"name":"exponent","create_time":1e10},
+    "padded-text":{"name":"padded-text","create_time":" 1"},
+    "plus-text":{"name":"plus-text","create_time":"+1"}
+  }})"));
+  ASSERT_TRUE(list.has_value()) << list.error().describe();
+  std::vector<std::string> accepted;
+  for (const auto& token : list->tokens) accepted.push_back(token.name);
+  EXPECT_EQ(accepted, (std::vector<std::string>{"last-second", "last-second-text"}));
+  EXPECT_EQ(list->tokens[0].expires_at, 253'402'300'799);
+  EXPECT_EQ(list->tokens[1].create_time, 253'402'300'799);
+  EXPECT_EQ(list->rejected.size(), 14U);
+  for (const auto& rejected : list->rejected) {
+    EXPECT_NE(rejected.reason.find("epoch"), std::string::npos)
+        << rejected.name << ": " << rejected.reason;
+  }
+}
+
+TEST(ParseTokenDetails, AnEpochBeyondYear9999IsHostile) {
+  const auto details = parse_token_details(
+      envelope("api_token_get_details", R"({"name":"t","create_time":253402300800})"));
+  ASSERT_FALSE(details.has_value());
+  EXPECT_EQ(details.error().kind, WhmErrorKind::hostile);
 }
 
 TEST(ParseTokenList, HostileNamesAreRejectedAndEscaped) {

@@ -141,6 +141,20 @@ TEST_F(WhmClientTest, ListsRootTokensInTheModel) {
   EXPECT_TRUE(expired.expired_at(now_));  // expired tokens stay listed
 }
 
+TEST_F(WhmClientTest, ALargeListArrivesWhole) {
+  // Hundreds of KB of JSON: many TLS records, well past the 16 KiB of one record.
+  for (int i = 0; i < 300; ++i) {
+    mock::TokenSpec spec;
+    spec.name = "bulk-" + std::to_string(i);
+    spec.acls = std::vector<std::string>{"list-accts"};
+    (void)mock_host().add_token("root", spec);
+  }
+  const auto list = run(client_->list_tokens(target()));
+  ASSERT_TRUE(list.has_value()) << list.error().describe();
+  EXPECT_EQ(list->tokens.size(), 304U);
+  EXPECT_TRUE(list->rejected.empty());
+}
+
 TEST_F(WhmClientTest, ListsAResellersOwnTokensWithItsOwnCredential) {
   const auto list = run(client_->list_tokens(target("reseller1", kResellerSecret)));
   ASSERT_TRUE(list.has_value()) << list.error().describe();
@@ -218,7 +232,9 @@ TEST_F(WhmClientTest, UpdateToNeverAndAnyIpSaysSoExplicitly) {
   const auto stored = mock_host().find_token("root", "ci-deploy");
   EXPECT_FALSE(stored->expires_at.has_value());
   EXPECT_FALSE(stored->whitelist_ips.has_value());
-  const auto& params = mock_host().request_log().at(0).params;
+  const auto log = mock_host().request_log();  // a copy: a reference into it would dangle
+  ASSERT_FALSE(log.empty());
+  const auto& params = log[0].params;
   EXPECT_NE(std::ranges::find(params, std::pair<std::string, std::string>{"expires_at", "0"}),
             params.end());
   EXPECT_NE(std::ranges::find(params, std::pair<std::string, std::string>{"whitelist_ip", "any"}),
@@ -326,11 +342,17 @@ TEST_F(WhmClientTest, HostileTokenNamesAreRejectedAndEscaped) {
 TEST_F(WhmClientTest, DeeplyNestedBodyIsAProtocolError) {
   mock::Fault fault;
   fault.kind = mock::FaultKind::kBody;
-  fault.body = std::string(5000, '[') + std::string(5000, ']');
+  // A valid API 1 envelope, 20 levels deep: over tokenwarden's limit of 16, under Boost.JSON's
+  // own default of 32. The nesting sits in a token's ACLs.
+  fault.body =
+      R"({"data":{"tokens":{"a":{"name":"a","create_time":1700000000,"acls":)" +
+      std::string(16, '[') + std::string(16, ']') +
+      R"(}}},"metadata":{"command":"api_token_list","reason":"OK","result":1,"version":1}})";
   mock_host().set_fault(fault);
   const auto list = run(client_->list_tokens(target()));
   ASSERT_FALSE(list.has_value());
   EXPECT_EQ(list.error().kind, WhmErrorKind::protocol);
+  EXPECT_NE(list.error().message.find("deep"), std::string::npos) << list.error().message;
 }
 
 TEST_F(WhmClientTest, ServerErrorIsATransportError) {

@@ -57,6 +57,8 @@ json::object host_state_json(const Host& host) {
   counters["tls_resumed"] = snapshot.counters.tls_resumed;
   counters["requests"] = snapshot.counters.requests;
   counters["auth_failures"] = snapshot.counters.auth_failures;
+  counters["body_bytes_written"] = snapshot.counters.body_bytes_written;
+  counters["replies_cut_off"] = snapshot.counters.replies_cut_off;
 
   json::object out;
   out["host"] = host.name();

@@ -2,11 +2,20 @@
 // whitelist), API 0, state changing with calls, inspection, limits.
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "tests/support/mock_whm/secrets.h"
 #include "tests/support/mock_whm/test_fleet.h"
+#include "tests/support/temp_dir.h"
 
 namespace tw::mock::testing {
 namespace {
@@ -211,6 +220,89 @@ TEST_F(ApiTest, AddTokenRejectsBadInput) {
   EXPECT_THROW(host().add_token("root", token_spec("x", "lowercase")), std::invalid_argument);
   const std::string secret = host().add_token("root", token_spec("fresh"));
   EXPECT_TRUE(is_valid_secret(secret));
+}
+
+// Points $TOKENWARDEN_TEST_SECRETS_FILE at a file of the test's own for its lifetime; then
+// restores the variable and hands what was exported on to the file it named (scripts/test.sh
+// checks every test's output for those secrets).
+class ExportedSecrets {
+ public:
+  ExportedSecrets() {
+    if (const char* previous = std::getenv(kSecretsFileVariable)) previous_ = previous;
+    setenv(kSecretsFileVariable, path().c_str(), 1);
+  }
+  ~ExportedSecrets() {
+    if (previous_) {
+      setenv(kSecretsFileVariable, previous_->c_str(), 1);
+      for (const auto& secret : lines()) export_secret(secret);
+    } else {
+      unsetenv(kSecretsFileVariable);
+    }
+  }
+  ExportedSecrets(const ExportedSecrets&) = delete;
+  ExportedSecrets& operator=(const ExportedSecrets&) = delete;
+
+  [[nodiscard]] std::string path() const { return (dir_ / "secrets.txt").string(); }
+  [[nodiscard]] std::vector<std::string> lines() const {
+    std::ifstream in(path());
+    std::vector<std::string> out;
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  }
+
+ private:
+  tw::testing::TempDir dir_;
+  std::optional<std::string> previous_;
+};
+
+class SecretsExportTest : public FleetTest {};
+
+TEST_F(SecretsExportTest, EverySecretTheMockKnowsIsExportedWhenAsked) {
+  const ExportedSecrets exported;
+  FleetSpec spec;
+  HostSpec host_spec = basic_host("h0");
+  host_spec.users[0].tokens.push_back(token_spec("random-one"));  // a secret nobody sees
+  spec.hosts.push_back(host_spec);
+  fleet_ = std::make_unique<Fleet>(std::move(spec));
+  fleet_->start();
+  const std::string added = host().add_token("root", token_spec("added"));
+  auto c = client();
+  const auto created = call(*c, "api_token_create", "token_name=created");
+  ASSERT_EQ(created.status, 200U);
+  const std::string created_secret(created.json().at("data").at("token").as_string());
+
+  const auto lines = exported.lines();
+  const std::set<std::string> unique(lines.begin(), lines.end());
+  EXPECT_TRUE(unique.contains(kRootSecret));
+  EXPECT_TRUE(unique.contains(kResellerSecret));
+  EXPECT_TRUE(unique.contains(added));
+  EXPECT_TRUE(unique.contains(created_secret));
+  // The fixture's two, the random one, the added one and the created one.
+  EXPECT_GE(unique.size(), 5U);
+  for (const auto& line : lines) EXPECT_TRUE(is_valid_secret(line)) << "a malformed line";
+}
+
+TEST(SecretsExport, NothingIsWrittenWithoutTheVariable) {
+  const ExportedSecrets exported;
+  unsetenv(kSecretsFileVariable);
+  (void)generate_secret();
+  export_secret("ROOT0000000000000000000000000001");
+  EXPECT_FALSE(std::filesystem::exists(exported.path()));
+  setenv(kSecretsFileVariable, exported.path().c_str(), 1);
+}
+
+TEST(SecretsExport, LinesFromManyThreadsNeverInterleave) {
+  const ExportedSecrets exported;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([] {
+      for (int i = 0; i < 50; ++i) (void)generate_secret();
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const auto lines = exported.lines();
+  EXPECT_EQ(lines.size(), 200U);
+  for (const auto& line : lines) EXPECT_TRUE(is_valid_secret(line)) << "a torn line";
 }
 
 }  // namespace

@@ -169,6 +169,73 @@ TEST_F(FaultTest, OversizedBodyIsChunkedWithoutContentLength) {
   EXPECT_EQ(whole.json().at("data").at("padding").as_string().size(), 1U << 20U);
 }
 
+// Waits up to `limit` for `done` (the mock notices a closed connection on its own thread).
+template <typename Predicate>
+bool eventually(Predicate done, std::chrono::milliseconds limit = 3s) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+TEST_F(FaultTest, BodyBytesWrittenAndRepliesCutOffAreCounted) {
+  auto c = client(0);
+  const auto whole = call(*c, "api_token_list");
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(host(0).counters().body_bytes_written, whole.body.size());
+  EXPECT_EQ(host(0).counters().replies_cut_off, 0U);
+
+  // A client that gives up early: what the mock wrote stays far below the fault's size, and
+  // the reply counts as cut off once the client has closed the connection.
+  host(0).reset_counters();
+  Fault fault = fault_of(FaultKind::kOversized);
+  fault.oversized_bytes = 64U << 20U;
+  host(0).set_fault(fault);
+  HttpsClientOptions small;
+  small.body_limit = 64 * 1024;
+  auto limited = client(0, small);
+  EXPECT_EQ(call(*limited, "api_token_list").error, boost::beast::http::error::body_limit);
+  EXPECT_FALSE(limited->connected());
+  EXPECT_TRUE(eventually([&] { return host(0).counters().replies_cut_off == 1; }));
+  const auto written = host(0).counters().body_bytes_written;
+  EXPECT_GE(written, 64U * 1024U);
+  EXPECT_LT(written, 16U << 20U);
+}
+
+TEST_F(FaultTest, ConcurrentRequestsAreCountedFleetWide) {
+  auto first = client(0);
+  auto second = client(1);
+  auto third = client(1);
+  for (auto* c : {first.get(), second.get(), third.get()}) {  // connected before the clock runs
+    ASSERT_EQ(call(*c, "api_token_list").status, 200U);
+  }
+  EXPECT_EQ(fleet_->max_concurrent_requests(), 1U);  // one after the other so far
+  EXPECT_EQ(fleet_->concurrent_requests(), 0U);
+  fleet_->reset_max_concurrent_requests();
+  EXPECT_EQ(fleet_->max_concurrent_requests(), 0U);
+
+  Fault slow;
+  slow.latency = 500ms;  // the three overlap while the mock delays them
+  host(0).set_fault(slow);
+  host(1).set_fault(slow);
+  std::vector<std::thread> threads;
+  for (auto* c : {first.get(), second.get(), third.get()}) {
+    threads.emplace_back([this, c] { EXPECT_EQ(call(*c, "api_token_list").status, 200U); });
+  }
+  const bool some_waiting = eventually([&] { return fleet_->concurrent_requests() > 0; });
+  for (auto& thread : threads) thread.join();
+  EXPECT_TRUE(some_waiting);
+  EXPECT_EQ(fleet_->concurrent_requests(), 0U);
+  EXPECT_EQ(fleet_->max_concurrent_requests(), 3U);
+
+  host(0).clear_fault();
+  fleet_->reset_max_concurrent_requests();
+  EXPECT_EQ(first->get("/__mock/state").status, 200U);  // admin requests do not count
+  EXPECT_EQ(fleet_->max_concurrent_requests(), 0U);
+}
+
 TEST_F(FaultTest, TrickleSendsTheHeadAtOnceAndTheBodySlowly) {
   Fault fault = fault_of(FaultKind::kTrickle);
   fault.trickle_total = 400ms;

@@ -87,7 +87,8 @@ struct Fleet::Impl {
   net::ssl::context ssl;
   std::vector<std::unique_ptr<Host>> hosts;
   SessionRegistry registry;
-  SessionContext session_context{ssl, options, registry};
+  RequestGauge api_requests;
+  SessionContext session_context{ssl, options, registry, api_requests};
   net::io_context io{1};
   std::vector<tcp::acceptor> acceptors;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
@@ -171,6 +172,18 @@ const TlsMaterial& Fleet::tls() const {
 
 void Fleet::write_ca_pem(const std::filesystem::path& path) const {
   write_file(path, impl_->tls.ca_pem, 0644);
+}
+
+std::uint64_t Fleet::concurrent_requests() const {
+  return impl_->api_requests.current();
+}
+
+std::uint64_t Fleet::max_concurrent_requests() const {
+  return impl_->api_requests.max();
+}
+
+void Fleet::reset_max_concurrent_requests() {
+  impl_->api_requests.reset_max();
 }
 
 std::size_t Fleet::size() const {

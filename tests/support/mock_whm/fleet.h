@@ -53,6 +53,15 @@ class Fleet {
   // Writes ca_pem() to `path` (mode 0644). Throws std::system_error on failure.
   void write_ca_pem(const std::filesystem::path& path) const;
 
+  // /json-api requests being served at once, fleet-wide: each counts from the moment it has
+  // been read until its answer is written or its connection ends (a request a `latency`
+  // fault delays, or a `hang` holds, counts while it waits). Any thread.
+  [[nodiscard]] std::uint64_t concurrent_requests() const;
+  // The most there have been at the same time since the fleet started or the last reset.
+  [[nodiscard]] std::uint64_t max_concurrent_requests() const;
+  // Starts a new maximum from the requests being served now.
+  void reset_max_concurrent_requests();
+
   // Hosts in spec order.
   [[nodiscard]] std::size_t size() const;
   [[nodiscard]] Host& host(std::size_t index);

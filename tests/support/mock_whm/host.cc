@@ -142,6 +142,16 @@ void Host::count_request() {
   ++counters_.requests;
 }
 
+void Host::count_body_bytes(std::uint64_t bytes) {
+  std::lock_guard lock(mu_);
+  counters_.body_bytes_written += bytes;
+}
+
+void Host::count_reply_cut_off() {
+  std::lock_guard lock(mu_);
+  ++counters_.replies_cut_off;
+}
+
 std::optional<Fault> Host::begin_call(std::string_view function) {
   std::lock_guard lock(mu_);
   ++calls_[std::string(function)];

@@ -57,6 +57,12 @@ struct HostCounters {
   std::uint64_t tls_resumed = 0;     // of which SSL_session_reused() was true
   std::uint64_t requests = 0;        // HTTP requests read (admin endpoints included)
   std::uint64_t auth_failures = 0;   // 403 answers to /json-api calls
+  // Bytes of response bodies written to the socket (HTTP heads and chunk framing excluded),
+  // every kind of answer included; the part of a body written before a failure counts too.
+  std::uint64_t body_bytes_written = 0;
+  // Answers the mock began to write but could not finish because writing failed: the client
+  // closed or reset the connection (or stopped reading until the idle timeout).
+  std::uint64_t replies_cut_off = 0;
 };
 
 // A consistent copy of everything a test or /__mock/state may want.
@@ -108,6 +114,8 @@ class Host {
   void count_connection();
   void count_handshake(bool resumed);
   void count_request();
+  void count_body_bytes(std::uint64_t bytes);
+  void count_reply_cut_off();
   // Counts a call to `function` and returns the fault to apply to it, if any; consumes one
   // use of a fault limited to the next N requests (clearing it after the last).
   [[nodiscard]] std::optional<Fault> begin_call(std::string_view function);

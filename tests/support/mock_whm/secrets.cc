@@ -1,11 +1,18 @@
 #include "tests/support/mock_whm/secrets.h"
 
+#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
 #include <stdexcept>
 
 namespace tw::mock {
@@ -25,7 +32,31 @@ std::string generate_secret() {
       secret += kAlphabet[b % kAlphabet.size()];
     }
   }
+  export_secret(secret);
   return secret;
+}
+
+void export_secret(std::string_view secret) noexcept {
+  static std::mutex mu;
+  const std::lock_guard lock(mu);  // also keeps getenv() away from a concurrent caller
+  const char* path = std::getenv(kSecretsFileVariable);
+  if (path == nullptr || *path == '\0') return;
+  std::array<char, 128> line{};
+  if (secret.empty() || secret.size() >= line.size()) return;
+  std::memcpy(line.data(), secret.data(), secret.size());
+  line[secret.size()] = '\n';
+  const int fd = ::open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  ssize_t written = -1;
+  if (fd >= 0) {
+    do {
+      written = ::write(fd, line.data(), secret.size() + 1);
+    } while (written < 0 && errno == EINTR);
+    ::close(fd);
+  }
+  if (written != static_cast<ssize_t>(secret.size() + 1)) {
+    std::fprintf(stderr, "mock_whm: cannot append a secret to $%s (%s): %s\n", kSecretsFileVariable,
+                 path, std::strerror(errno));
+  }
 }
 
 bool is_valid_secret(std::string_view text) {

@@ -35,6 +35,18 @@ HttpReply html_reply(unsigned status) {
   return HttpReply{status, std::string(kHtml), html_error_page(status)};
 }
 
+// Counts one /json-api request in the fleet's gauge for as long as it is being served.
+class Serving {
+ public:
+  explicit Serving(RequestGauge& gauge) : gauge_(gauge) { gauge_.enter(); }
+  ~Serving() { gauge_.leave(); }
+  Serving(const Serving&) = delete;
+  Serving& operator=(const Serving&) = delete;
+
+ private:
+  RequestGauge& gauge_;
+};
+
 bool is_form_body(const http::request<http::string_body>& request) {
   const auto type = request[http::field::content_type];
   // curl -d sends this type; a POST without a type is read the same way.
@@ -154,6 +166,7 @@ net::awaitable<bool> Session::serve_one() {
 }
 
 net::awaitable<bool> Session::serve_api(ApiCall call, bool keep_alive) {
+  const Serving serving(context_.api_requests);
   const std::optional<Fault> fault = host_.begin_call(call.function);
   if (fault && fault->latency.count() > 0) {
     const bool awake = co_await sleep(fault->latency);
@@ -209,11 +222,19 @@ net::awaitable<bool> Session::serve_api(ApiCall call, bool keep_alive) {
 net::awaitable<bool> Session::write_reply(const HttpReply& reply, bool keep_alive) {
   const std::string head =
       response_head(reply.status, reply.content_type, reply.body.size(), keep_alive);
-  const std::array<net::const_buffer, 2> buffers{net::buffer(head), net::buffer(reply.body)};
+  // One buffer: with Boost 1.81, a buffer sequence written through beast::ssl_stream stops
+  // after the first TLS record when it spans more than 16 KiB (bodies of large token lists
+  // never arrived).
+  const std::string whole = head + reply.body;
   beast::get_lowest_layer(stream_).expires_after(context_.options.idle_timeout);
   beast::error_code ec;
-  co_await net::async_write(stream_, buffers, redirect_error(use_awaitable, ec));
-  if (ec) co_return false;
+  const std::size_t written =
+      co_await net::async_write(stream_, net::buffer(whole), redirect_error(use_awaitable, ec));
+  host_.count_body_bytes(written > head.size() ? written - head.size() : 0);
+  if (ec) {
+    host_.count_reply_cut_off();
+    co_return false;
+  }
   if (!keep_alive) {
     co_await shutdown_tls();
     co_return false;
@@ -224,12 +245,17 @@ net::awaitable<bool> Session::write_reply(const HttpReply& reply, bool keep_aliv
 net::awaitable<void> Session::reject(const HttpReply& reply) {
   const std::string head =
       response_head(reply.status, reply.content_type, reply.body.size(), false);
-  const std::array<net::const_buffer, 2> buffers{net::buffer(head), net::buffer(reply.body)};
+  const std::string whole = head + reply.body;  // one buffer: see write_reply()
   auto& tcp = beast::get_lowest_layer(stream_);
   tcp.expires_after(context_.options.idle_timeout);
   beast::error_code ec;
-  co_await net::async_write(stream_, buffers, redirect_error(use_awaitable, ec));
-  if (ec) co_return;
+  const std::size_t written =
+      co_await net::async_write(stream_, net::buffer(whole), redirect_error(use_awaitable, ec));
+  host_.count_body_bytes(written > head.size() ? written - head.size() : 0);
+  if (ec) {
+    host_.count_reply_cut_off();
+    co_return;
+  }
   // The client may still be sending the request we refused. Closing with unread data would
   // send a TCP RST that can destroy our answer in the client's receive queue, so read and
   // drop up to 1 MiB (for at most a second) until the client closes.
@@ -248,7 +274,10 @@ net::awaitable<bool> Session::write_trickle(const HttpReply& reply, const Fault&
   beast::error_code ec;
   beast::get_lowest_layer(stream_).expires_after(context_.options.idle_timeout);
   co_await net::async_write(stream_, net::buffer(head), redirect_error(use_awaitable, ec));
-  if (ec) co_return false;
+  if (ec) {
+    host_.count_reply_cut_off();
+    co_return false;
+  }
   const std::size_t step = std::max<std::size_t>(1, fault.trickle_bytes);
   const std::size_t pieces = std::max<std::size_t>(1, (reply.body.size() + step - 1) / step);
   const auto pause =
@@ -259,9 +288,13 @@ net::awaitable<bool> Session::write_trickle(const HttpReply& reply, const Fault&
     if (!awake) co_return false;
     const std::size_t n = std::min(step, reply.body.size() - offset);
     beast::get_lowest_layer(stream_).expires_after(context_.options.idle_timeout);
-    co_await net::async_write(stream_, net::buffer(reply.body.data() + offset, n),
-                              redirect_error(use_awaitable, ec));
-    if (ec) co_return false;
+    const std::size_t written = co_await net::async_write(
+        stream_, net::buffer(reply.body.data() + offset, n), redirect_error(use_awaitable, ec));
+    host_.count_body_bytes(written);
+    if (ec) {
+      host_.count_reply_cut_off();
+      co_return false;
+    }
   }
   if (!keep_alive) {
     co_await shutdown_tls();
@@ -275,12 +308,17 @@ net::awaitable<bool> Session::write_chunk(std::string_view data) {
   char* end = std::to_chars(size_line.data(), size_line.data() + 16, data.size(), 16).ptr;
   *end++ = '\r';
   *end++ = '\n';
-  const std::array<net::const_buffer, 3> buffers{
-      net::buffer(size_line.data(), static_cast<std::size_t>(end - size_line.data())),
-      net::buffer(data.data(), data.size()), net::buffer("\r\n", 2)};
+  const std::size_t framing = static_cast<std::size_t>(end - size_line.data());
+  std::string chunk(size_line.data(), framing);  // one buffer: see write_reply()
+  chunk.append(data);
+  chunk.append("\r\n");
   beast::get_lowest_layer(stream_).expires_after(context_.options.idle_timeout);
   beast::error_code ec;
-  co_await net::async_write(stream_, buffers, redirect_error(use_awaitable, ec));
+  const std::size_t written =
+      co_await net::async_write(stream_, net::buffer(chunk), redirect_error(use_awaitable, ec));
+  // Only the data counts, not the framing around it.
+  host_.count_body_bytes(std::min(data.size(), written > framing ? written - framing : 0));
+  if (ec) host_.count_reply_cut_off();
   co_return !ec;
 }
 
@@ -289,7 +327,10 @@ net::awaitable<void> Session::write_oversized(const std::string& function, const
   const std::string head = response_head(200, "application/json", std::nullopt, false);
   beast::get_lowest_layer(stream_).expires_after(context_.options.idle_timeout);
   co_await net::async_write(stream_, net::buffer(head), redirect_error(use_awaitable, ec));
-  if (ec) co_return;
+  if (ec) {
+    host_.count_reply_cut_off();
+    co_return;
+  }
   // A valid-looking API 1 answer whose `padding` string holds the bulk of the bytes.
   const std::string prefix = R"({"data":{"tokens":{},"padding":")";
   const std::string suffix =
@@ -306,7 +347,11 @@ net::awaitable<void> Session::write_oversized(const std::string& function, const
   beast::get_lowest_layer(stream_).expires_after(context_.options.idle_timeout);
   co_await net::async_write(stream_, net::buffer("0\r\n\r\n", 5),
                             redirect_error(use_awaitable, ec));
-  if (!ec) co_await shutdown_tls();
+  if (ec) {
+    host_.count_reply_cut_off();
+    co_return;
+  }
+  co_await shutdown_tls();
 }
 
 net::awaitable<void> Session::hang() {

@@ -3,6 +3,7 @@
 // keep-alive until the client closes, an idle timeout, an error, a fault that ends the
 // connection, or the fleet stops. Internal to the fleet (fleet.cc); runs on the I/O thread.
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -12,6 +13,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,11 +42,34 @@ class SessionRegistry {
   bool stopping_ = false;
 };
 
+// How many /json-api requests the fleet is serving at the same time: each counts from the
+// moment it has been read until its answer is written or its connection ends (a delayed or
+// hung request counts while it waits). Changed on the I/O thread, read from any thread.
+class RequestGauge {
+ public:
+  void enter() {
+    const std::uint64_t now = current_.fetch_add(1) + 1;
+    std::uint64_t seen = max_.load();
+    while (seen < now && !max_.compare_exchange_weak(seen, now)) {
+    }
+  }
+  void leave() { current_.fetch_sub(1); }
+  [[nodiscard]] std::uint64_t current() const { return current_.load(); }
+  [[nodiscard]] std::uint64_t max() const { return max_.load(); }
+  // Starts a new maximum from the requests being served now.
+  void reset_max() { max_.store(current_.load()); }
+
+ private:
+  std::atomic<std::uint64_t> current_{0};
+  std::atomic<std::uint64_t> max_{0};
+};
+
 // What every session of a fleet shares. Outlives all sessions.
 struct SessionContext {
   boost::asio::ssl::context& ssl;
   const FleetOptions& options;
   SessionRegistry& registry;
+  RequestGauge& api_requests;
 };
 
 class Session : public std::enable_shared_from_this<Session> {

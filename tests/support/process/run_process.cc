@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <iostream>
+#include <string_view>
 #include <system_error>
 
 extern char** environ;
@@ -16,6 +19,37 @@ namespace {
 
 [[noreturn]] void throw_errno(const char* what) {
   throw std::system_error(errno, std::generic_category(), what);
+}
+
+// `text` with control characters and bytes outside ASCII as \xNN (newlines and tabs kept).
+std::string escaped(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n' || c == '\t' || (byte >= 0x20 && byte < 0x7f)) {
+      out += c;
+    } else {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned>(byte));
+      out += hex;
+    }
+  }
+  return out;
+}
+
+void echo(const std::vector<std::string>& argv, std::string_view stream, std::string_view text) {
+  std::string command;
+  for (const auto& arg : argv) command += (command.empty() ? "" : " ") + arg;
+  if (command.size() > 200) command = command.substr(0, 200) + "...";
+  std::string out = "----- " + std::string(stream) + " of `" + escaped(command) +
+                    "`: " + std::to_string(text.size()) + " bytes";
+  if (text.size() > kEchoLimit) out += ", the first " + std::to_string(kEchoLimit) + " shown";
+  out += " -----\n";
+  out += escaped(text.substr(0, kEchoLimit));
+  if (!out.ends_with('\n')) out += '\n';
+  out += "----- end of " + std::string(stream) + " -----\n";
+  std::cout << out << std::flush;
 }
 
 }  // namespace
@@ -91,6 +125,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   }
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  if (options.echo_output) {
+    echo(argv, "stdout", result.out);
+    echo(argv, "stderr", result.err);
+  }
   return result;
 }
 

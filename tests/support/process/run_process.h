@@ -3,6 +3,7 @@
 // For tests that exercise the real binary end to end.
 
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,7 +21,13 @@ struct ProcessResult {
 struct ProcessOptions {
   std::map<std::string, std::string> extra_environment;  // added to (or replacing) ours
   std::chrono::milliseconds timeout{60'000};             // then SIGKILL
+  // Print what the child wrote (the first kEchoLimit bytes of stdout and of stderr, control
+  // characters escaped, between marker lines) on our stdout. CTest keeps it in LastTest.log,
+  // which scripts/check-no-secrets.sh searches for every known secret.
+  bool echo_output = true;
 };
+
+inline constexpr std::size_t kEchoLimit = 8 * 1024;
 
 // Runs `argv[0]` (a path) with `argv`. Throws std::system_error if it cannot be started.
 [[nodiscard]] ProcessResult run_process(const std::vector<std::string>& argv,
