@@ -55,7 +55,8 @@ class Fleet {
 
   // /json-api requests being served at once, fleet-wide: each counts from the moment it has
   // been read until its answer is written or its connection ends (a request a `latency`
-  // fault delays, or a `hang` holds, counts while it waits). Any thread.
+  // fault delays, or a `hang` holds, counts while it waits). Any thread. A client may get its
+  // answer a moment before the write completes here: poll briefly for 0 after the last one.
   [[nodiscard]] std::uint64_t concurrent_requests() const;
   // The most there have been at the same time since the fleet started or the last reset.
   [[nodiscard]] std::uint64_t max_concurrent_requests() const;
