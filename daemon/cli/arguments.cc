@@ -1,5 +1,7 @@
 #include "daemon/cli/arguments.h"
 
+#include "daemon/cli/exit_codes.h"
+
 namespace tw::cli {
 
 std::expected<Arguments, std::string> Arguments::parse(const std::vector<std::string_view>& args,
@@ -35,6 +37,35 @@ std::optional<std::string> Arguments::value(const std::string& name) const {
   const auto it = values_.find(name);
   if (it == values_.end()) return std::nullopt;
   return it->second;
+}
+
+std::expected<Arguments, int> read_command_line(std::string_view command,
+                                                const std::vector<std::string_view>& args,
+                                                OptionSpec spec, std::string_view usage,
+                                                bool positional, std::ostream& out,
+                                                std::ostream& err) {
+  spec.flags.insert("--help");
+  spec.flags.insert("--version");
+  auto arguments = Arguments::parse(args, spec);
+  if (arguments && arguments->flag("--help")) {
+    out << usage;
+    return std::unexpected(kExitOk);
+  }
+  if (arguments && arguments->flag("--version")) {
+    out << "tokenwarden " << TOKENWARDEN_VERSION << "\n";
+    return std::unexpected(kExitOk);
+  }
+  std::string problem;
+  if (!arguments) {
+    problem = arguments.error();
+  } else if (!positional && !arguments->positional().empty()) {
+    problem = "unexpected argument '" + arguments->positional().front() + "'";
+  }
+  if (!problem.empty()) {
+    err << "tokenwarden " << command << ": " << problem << "\n\n" << usage;
+    return std::unexpected(kExitUsage);
+  }
+  return std::move(*arguments);
 }
 
 }  // namespace tw::cli

@@ -5,6 +5,7 @@
 #include <expected>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <set>
 #include <string>
 #include <string_view>
@@ -32,5 +33,13 @@ class Arguments {
   std::set<std::string> flags_;
   std::vector<std::string> positional_;
 };
+
+// Reads the words after `tokenwarden COMMAND`. `--help` prints `usage` to `out`, `--version`
+// the version; both end the command with status 0. A bad command line (unknown option, missing
+// value, or a positional word where `positional` is false) prints the problem and the usage to
+// `err` and ends it with 64 (EX_USAGE). Otherwise: the arguments to run with.
+[[nodiscard]] std::expected<Arguments, int> read_command_line(
+    std::string_view command, const std::vector<std::string_view>& args, OptionSpec spec,
+    std::string_view usage, bool positional, std::ostream& out, std::ostream& err);
 
 }  // namespace tw::cli

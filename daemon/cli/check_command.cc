@@ -20,19 +20,9 @@ constexpr const char* kUsage =
 }  // namespace
 
 int run_check(const std::vector<std::string_view>& args, Streams streams) {
-  auto arguments = Arguments::parse(args, {{"--config", "--policies", "--now"}, {"--help"}});
-  if (!arguments || !arguments->positional().empty()) {
-    streams.err << "tokenwarden check: "
-                << (arguments ? "unexpected argument '" + arguments->positional()[0] + "'"
-                              : arguments.error())
-                << "\n\n"
-                << kUsage;
-    return kExitUsage;
-  }
-  if (arguments->flag("--help")) {
-    streams.out << kUsage;
-    return kExitOk;
-  }
+  auto arguments = read_command_line("check", args, {{"--config", "--policies", "--now"}, {}},
+                                     kUsage, false, streams.out, streams.err);
+  if (!arguments) return arguments.error();
   const auto now = evaluation_time(arguments->value("--now"), streams.err);
   if (!now) return kExitUsage;
   const auto configuration = load_configuration(arguments->value("--config"), streams.err);

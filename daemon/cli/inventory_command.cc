@@ -30,22 +30,10 @@ constexpr const char* kUsage =
 }  // namespace
 
 int run_inventory(const std::vector<std::string_view>& args, Streams streams) {
-  const OptionSpec spec{{"--config", "--format", "--log-level"}, {"--help"}};
-  auto arguments = Arguments::parse(args, spec);
-  if (!arguments) {
-    streams.err << "tokenwarden inventory: " << arguments.error() << "\n\n" << kUsage;
-    return kExitUsage;
-  }
-  if (arguments->flag("--help")) {
-    streams.out << kUsage;
-    return kExitOk;
-  }
-  if (!arguments->positional().empty()) {
-    streams.err << "tokenwarden inventory: unexpected argument '" << arguments->positional()[0]
-                << "'\n\n"
-                << kUsage;
-    return kExitUsage;
-  }
+  auto arguments =
+      read_command_line("inventory", args, {{"--config", "--format", "--log-level"}, {}}, kUsage,
+                        false, streams.out, streams.err);
+  if (!arguments) return arguments.error();
   const auto format = inventory::parse_format(arguments->value("--format").value_or("table"));
   if (!format) {
     streams.err << "tokenwarden inventory: --format must be table, json or csv\n";

@@ -45,21 +45,12 @@ std::optional<std::string> read_file(const std::string& path, std::ostream& err)
 }  // namespace
 
 int run_plan(const std::vector<std::string_view>& args, Streams streams) {
-  auto arguments = Arguments::parse(args, {{"--tokens", "--config", "--policies", "--host",
-                                            "--tags", "--user", "--now", "--format"},
-                                           {"--help"}});
-  if (!arguments || !arguments->positional().empty()) {
-    streams.err << "tokenwarden plan: "
-                << (arguments ? "unexpected argument '" + arguments->positional()[0] + "'"
-                              : arguments.error())
-                << "\n\n"
-                << kUsage;
-    return kExitUsage;
-  }
-  if (arguments->flag("--help")) {
-    streams.out << kUsage;
-    return kExitOk;
-  }
+  auto arguments = read_command_line(
+      "plan", args,
+      {{"--tokens", "--config", "--policies", "--host", "--tags", "--user", "--now", "--format"},
+       {}},
+      kUsage, false, streams.out, streams.err);
+  if (!arguments) return arguments.error();
   const auto tokens_path = arguments->value("--tokens");
   const auto format = report::parse_plan_format(arguments->value("--format").value_or("table"));
   if (!tokens_path || !format) {

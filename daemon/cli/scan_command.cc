@@ -33,19 +33,9 @@ constexpr const char* kUsage =
 
 int run_scan(const std::vector<std::string_view>& args, Streams streams) {
   auto arguments =
-      Arguments::parse(args, {{"--config", "--host", "--format", "--log-level"}, {"--help"}});
-  if (!arguments || !arguments->positional().empty()) {
-    streams.err << "tokenwarden scan: "
-                << (arguments ? "unexpected argument '" + arguments->positional()[0] + "'"
-                              : arguments.error())
-                << "\n\n"
-                << kUsage;
-    return kExitUsage;
-  }
-  if (arguments->flag("--help")) {
-    streams.out << kUsage;
-    return kExitOk;
-  }
+      read_command_line("scan", args, {{"--config", "--host", "--format", "--log-level"}, {}},
+                        kUsage, false, streams.out, streams.err);
+  if (!arguments) return arguments.error();
   const auto format = report::parse_plan_format(arguments->value("--format").value_or("table"));
   if (!format) {
     streams.err << "tokenwarden scan: --format must be table or json\n";

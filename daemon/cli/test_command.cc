@@ -50,15 +50,9 @@ std::vector<std::filesystem::path> test_files(const std::vector<std::string>& ta
 }  // namespace
 
 int run_test(const std::vector<std::string_view>& args, Streams streams) {
-  auto arguments = Arguments::parse(args, {{"--policies"}, {"--help"}});
-  if (!arguments) {
-    streams.err << "tokenwarden test: " << arguments.error() << "\n\n" << kUsage;
-    return kExitUsage;
-  }
-  if (arguments->flag("--help")) {
-    streams.out << kUsage;
-    return kExitOk;
-  }
+  auto arguments =
+      read_command_line("test", args, {{"--policies"}, {}}, kUsage, true, streams.out, streams.err);
+  if (!arguments) return arguments.error();
   auto targets = arguments->positional();
   if (targets.empty()) targets.emplace_back("policy-tests");
   bool ok = true;

@@ -399,6 +399,11 @@ TEST(InventoryCommandUsage, HelpVersionAndBadOptions) {
   const auto version = run_process({tokenwarden_binary(), "--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_TRUE(std::regex_match(version.out, std::regex("tokenwarden [0-9]+\\.[0-9]+\\.[0-9]+\n")));
+  for (const char* command : {"inventory", "check", "scan", "plan", "test"}) {
+    const auto sub = run_process({tokenwarden_binary(), command, "--version"});
+    EXPECT_EQ(sub.exit_code, 0) << command;
+    EXPECT_EQ(sub.out, version.out) << command;
+  }
   const auto unknown = run_process({tokenwarden_binary(), "inventory", "--frobnicate"});
   EXPECT_EQ(unknown.exit_code, 64);
   EXPECT_NE(unknown.err.find("unknown option --frobnicate"), std::string::npos);
