@@ -52,8 +52,22 @@ struct Timeouts {
   std::chrono::milliseconds request{30'000};  // the whole exchange, connect included
 };
 
+// Whether sweeps may change tokens. Mutations need both `mode: enforce` in the file and an
+// explicit request (`scan --enforce`, or the daemon); dry-run is the default.
+enum class Mode { dry_run, enforce };
+
+// Where the audit trail goes (daemon/audit). Required before anything is mutated.
+struct AuditSettings {
+  std::filesystem::path path;  // resolved against the configuration file's directory
+  // The trail is rotated (renamed with a UTC suffix, a new file continues the hash chain) at the
+  // start of a sweep once the file is at least this large.
+  std::uint64_t max_bytes = 64ULL << 20U;
+  friend bool operator==(const AuditSettings&, const AuditSettings&) = default;
+};
+
 // Settings that are not about one host.
 struct Settings {
+  Mode mode = Mode::dry_run;
   unsigned concurrency = 64;  // hosts (requests) in flight at once
   Timeouts timeouts;
   std::size_t max_response_bytes = 8U << 20U;  // a body over this is cut off
@@ -62,6 +76,11 @@ struct Settings {
   std::filesystem::path policies_dir;
   // Safety caps on mutations (policy/plan.h); on by default.
   policy::Limits limits;
+  // `audit: {path, max_bytes}`; nullopt when the file sets none (then nothing is mutated).
+  std::optional<AuditSettings> audit;
+  // `state_dir`, resolved like `policies`: grace history lives here. Empty when the file sets
+  // none (then grace starts afresh on every run, and nothing is mutated).
+  std::filesystem::path state_dir;
 };
 
 // The immutable result of loading the configuration.

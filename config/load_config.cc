@@ -10,6 +10,7 @@
 #include "config/diagnostics.h"
 #include "config/fleet_loader.h"
 #include "config/source_file.h"
+#include "config/spelling.h"
 #include "config/yaml_reader.h"
 #include "policy/duration.h"
 
@@ -18,6 +19,9 @@ namespace {
 
 // A body larger than this cannot be a sane api_token_list response.
 constexpr std::int64_t kMaxResponseBytesLimit = 1LL << 30;
+// The audit trail's rotation size: at least a page, at most 1 TiB.
+constexpr std::int64_t kMinAuditBytes = 4096;
+constexpr std::int64_t kMaxAuditBytes = 1LL << 40;
 
 // What the top-level keys produce, before credentials are read and checks across keys run.
 struct Draft {
@@ -117,6 +121,78 @@ void read_limits(const Field& field, LoadContext& context) {
   read_cap("max_revoke_percent_per_host", limits.max_revoke_percent_per_host, 100);
 }
 
+// `dry-run` (the default) or `enforce`. Enforcing also needs `scan --enforce` (or the daemon),
+// `audit` and `state_dir`; those checks belong to whoever mutates, not to loading.
+void read_mode(const Field& field, LoadContext& context) {
+  const auto text = read_string(context.diagnostics, field);
+  if (!text) return;
+  if (*text == "dry-run") {
+    context.draft.settings.mode = Mode::dry_run;
+  } else if (*text == "enforce") {
+    context.draft.settings.mode = Mode::enforce;
+  } else {
+    std::string message = quote_value(*text) + " is not a mode: use dry-run or enforce";
+    constexpr std::array<std::string_view, 2> kModes{"dry-run", "enforce"};
+    if (const auto closest = closest_spelling(*text, kModes); !closest.empty()) {
+      message.append(" (did you mean '").append(closest).append("'?)");
+    }
+    context.diagnostics.error(field.position, field.path, message);
+  }
+}
+
+// A path resolved against the configuration file's directory (absolute ones are kept).
+std::optional<std::filesystem::path> read_path(const Field& field, LoadContext& context,
+                                               std::string_view what) {
+  const auto text = read_string(context.diagnostics, field);
+  if (!text) return std::nullopt;
+  if (text->empty()) {
+    context.diagnostics.error(field.position, field.path,
+                              "must be " + std::string(what) + " path, got ''");
+    return std::nullopt;
+  }
+  return (context.base_directory / *text).lexically_normal();
+}
+
+// The audit trail: `audit: {path: FILE, max_bytes: N}`; path is required.
+void read_audit(const Field& field, LoadContext& context) {
+  constexpr std::array<KeySpec, 2> kKeys{{{"path", Presence::kRequired}, {"max_bytes"}}};
+  if (field.node.IsScalar()) {
+    context.diagnostics.error(
+        field.position, field.path,
+        "expected a mapping {path: FILE, max_bytes: N}, got " + describe(field.node));
+    return;
+  }
+  const auto mapping = Mapping::read(context.diagnostics, field, kKeys);
+  if (!mapping) return;
+  AuditSettings audit;
+  bool valid = true;
+  if (const auto path = mapping->get("path")) {
+    if (auto resolved = read_path(*path, context, "a file")) {
+      audit.path = std::move(*resolved);
+    } else {
+      valid = false;
+    }
+  } else {
+    valid = false;  // reported by Mapping::read
+  }
+  if (const auto max_bytes = mapping->get("max_bytes")) {
+    if (auto value =
+            read_integer(context.diagnostics, *max_bytes, kMinAuditBytes, kMaxAuditBytes)) {
+      audit.max_bytes = static_cast<std::uint64_t>(*value);
+    } else {
+      valid = false;
+    }
+  }
+  if (valid) context.draft.settings.audit = std::move(audit);
+}
+
+// Where the grace history lives (daemon/state); created when first written.
+void read_state_dir(const Field& field, LoadContext& context) {
+  if (auto resolved = read_path(field, context, "a directory")) {
+    context.draft.settings.state_dir = std::move(*resolved);
+  }
+}
+
 void read_fleet_key(const Field& field, LoadContext& context) {
   context.draft.fleet = read_fleet(context.diagnostics, field, context.base_directory);
 }
@@ -126,13 +202,16 @@ struct TopLevelKey {
   KeySpec spec;
   void (*read)(const Field& value, LoadContext& context);
 };
-constexpr std::array<TopLevelKey, 7> kTopLevelKeys{{
+constexpr std::array<TopLevelKey, 10> kTopLevelKeys{{
+    {{"mode"}, read_mode},
     {{"concurrency"}, read_concurrency},
     {{"timeouts"}, read_timeouts},
     {{"max_response_bytes"}, read_max_response_bytes},
     {{"credentials_dir"}, read_credentials_dir},
     {{"policies"}, read_policies_dir},
     {{"limits"}, read_limits},
+    {{"audit"}, read_audit},
+    {{"state_dir"}, read_state_dir},
     {{"fleet", Presence::kRequired}, read_fleet_key},
 }};
 constexpr auto kTopLevelSpecs = [] {

@@ -1,3 +1,6 @@
+#include <ostream>
+
+#include "config/fleet.h"
 #include "daemon/cli/arguments.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/config_loading.h"
@@ -16,6 +19,22 @@ constexpr const char* kUsage =
     "  --config FILE   configuration file (default /etc/tokenwarden/tokenwarden.yaml)\n"
     "  --policies DIR  policies directory (default: the configuration's `policies`)\n"
     "  --now TIME      judge exemption expiry at this UTC time (default: now)\n";
+
+// Mutations need `mode: enforce`, `audit` and `state_dir` (and `scan --enforce`); what is
+// missing is said here, so that `check` explains a refusal before a sweep does.
+void print_enforcement_settings(const config::Settings& settings, std::ostream& out) {
+  constexpr const char* kRefused = "not set; enforcement is refused without it";
+  out << "  mode: " << (settings.mode == config::Mode::enforce ? "enforce" : "dry-run") << "\n";
+  out << "  audit: ";
+  if (settings.audit) {
+    out << settings.audit->path.string() << " (rotated at " << settings.audit->max_bytes
+        << " bytes)\n";
+  } else {
+    out << kRefused << "\n";
+  }
+  out << "  state_dir: " << (settings.state_dir.empty() ? kRefused : settings.state_dir.string())
+      << "\n";
+}
 
 }  // namespace
 
@@ -49,8 +68,9 @@ int run_check(const std::vector<std::string_view>& args, Streams streams) {
   for (const auto& host : configuration->hosts) accounts += host.accounts.size();
   streams.out << "configuration " << configuration->source.string() << ": OK\n"
               << "  hosts: " << configuration->hosts.size() << ", accounts: " << accounts
-              << ", concurrency: " << configuration->settings.concurrency << "\n"
-              << "policies " << policies_dir.string() << ": OK\n"
+              << ", concurrency: " << configuration->settings.concurrency << "\n";
+  print_enforcement_settings(configuration->settings, streams.out);
+  streams.out << "policies " << policies_dir.string() << ": OK\n"
               << "  files: " << policies->files.size() << ", rules: " << policies->rules.size()
               << ", exemptions: " << policies->exemptions.size()
               << ", protected patterns: " << policies->protected_tokens.size() << "\n"

@@ -21,15 +21,56 @@ class LoadConfigErrorsTest : public ConfigTest {
 
 TEST_F(LoadConfigErrorsTest, UnknownTopLevelKey) {
   expect_single_error(R"(credentials_dir: credentials
-mode: enforce
+modus: enforce
 fleet:
   hosts:
     - {name: whm01, address: whm01.example.net, credential: whm01}
 )",
                       2, 1,
-                      {"mode: unknown key",
-                       "expected one of: concurrency, timeouts, "
-                       "max_response_bytes, credentials_dir, policies, limits, fleet"});
+                      {"modus: unknown key",
+                       "expected one of: mode, concurrency, timeouts, max_response_bytes, "
+                       "credentials_dir, policies, limits, audit, state_dir, fleet",
+                       "did you mean 'mode'?"});
+}
+
+TEST_F(LoadConfigErrorsTest, BadModeListsBothAndSuggestsTheClosest) {
+  expect_single_error(
+      "mode: enforced\nfleet: {hosts: []}\n", 1, 7,
+      {"mode: 'enforced' is not a mode: use dry-run or enforce", "did you mean 'enforce'?"});
+  expect_single_error(
+      "fleet: {hosts: []}\nmode: dry_run\n", 2, 7,
+      {"mode: 'dry_run' is not a mode: use dry-run or enforce", "did you mean 'dry-run'?"});
+  // YAML booleans are not modes either, and a far-off word gets no suggestion.
+  const ConfigErrors errors = errors_of("mode: true\nfleet: {hosts: []}\n");
+  ASSERT_EQ(errors.size(), 1U) << format_errors(errors);
+  EXPECT_EQ(errors[0].message, "mode: 'true' is not a mode: use dry-run or enforce");
+}
+
+TEST_F(LoadConfigErrorsTest, UnknownAuditKeySuggestsTheClosestOne) {
+  expect_single_error("audit: {path: audit.log, max_byte: 4096}\nfleet: {hosts: []}\n", 1, 26,
+                      {"audit.max_byte: unknown key", "expected one of: path, max_bytes",
+                       "did you mean 'max_bytes'?"});
+}
+
+TEST_F(LoadConfigErrorsTest, AuditAndStateDirErrorsAreAllReported) {
+  const ConfigErrors errors = errors_of(R"(mode: enforce
+audit:
+  max_bytes: 100
+state_dir: ''
+fleet: {hosts: []}
+)");
+  std::vector<std::string> found;
+  for (const auto& error : errors) {
+    found.push_back(std::to_string(error.line) + ":" + std::to_string(error.column) + " " +
+                    error.message);
+  }
+  EXPECT_EQ(found, (std::vector<std::string>{
+                       "3:3 audit: missing required key 'path'",
+                       "3:14 audit.max_bytes: expected an integer from 4096 to 1099511627776, "
+                       "got '100'",
+                       "4:12 state_dir: must be a directory path, got ''",
+                   }))
+      << format_errors(errors);
 }
 
 TEST_F(LoadConfigErrorsTest, LimitOutOfRange) {
@@ -147,7 +188,37 @@ INSTANTIATE_TEST_SUITE_P(
         WrongType{"EmptyPolicies", "policies: ''\nfleet: {hosts: []}\n", 1, 11,
                   "policies: must be a directory path, got ''"},
         WrongType{"ListAsKey", "[a]: 1\nfleet: {hosts: []}\n", 1, 1,
-                  "keys must be plain strings, got a list"}),
+                  "keys must be plain strings, got a list"},
+        WrongType{"ListForMode", "mode: [enforce]\nfleet: {hosts: []}\n", 1, 7,
+                  "mode: expected a string, got a list"},
+        WrongType{"NothingForMode", "mode:\nfleet: {hosts: []}\n", 1, 1,
+                  "mode: expected a string, got nothing"},
+        WrongType{"ScalarForAudit", "audit: /var/log/tokenwarden/audit.log\nfleet: {hosts: []}\n",
+                  1, 8,
+                  "audit: expected a mapping {path: FILE, max_bytes: N}, got "
+                  "'/var/log/tokenwarden/audit.log'"},
+        WrongType{"ListForAudit", "audit: [audit.log]\nfleet: {hosts: []}\n", 1, 8,
+                  "audit: expected a mapping, got a list"},
+        WrongType{"AuditWithoutPath", "audit: {max_bytes: 4096}\nfleet: {hosts: []}\n", 1, 8,
+                  "audit: missing required key 'path'"},
+        WrongType{"EmptyAuditPath", "audit: {path: ''}\nfleet: {hosts: []}\n", 1, 15,
+                  "audit.path: must be a file path, got ''"},
+        WrongType{"MappingForAuditPath", "audit: {path: {file: x}}\nfleet: {hosts: []}\n", 1, 15,
+                  "audit.path: expected a string, got a mapping"},
+        WrongType{"AuditMaxBytesTooSmall",
+                  "audit: {path: audit.log, max_bytes: 4095}\nfleet: {hosts: []}\n", 1, 37,
+                  "audit.max_bytes: expected an integer from 4096 to 1099511627776, got '4095'"},
+        WrongType{"AuditMaxBytesWithUnit",
+                  "audit: {path: audit.log, max_bytes: 64MiB}\nfleet: {hosts: []}\n", 1, 37,
+                  "audit.max_bytes: expected an integer from 4096 to 1099511627776, got '64MiB'"},
+        WrongType{"AuditMaxBytesTooLarge",
+                  "audit: {path: audit.log, max_bytes: 1099511627777}\nfleet: {hosts: []}\n", 1, 37,
+                  "audit.max_bytes: expected an integer from 4096 to 1099511627776, got "
+                  "'1099511627777'"},
+        WrongType{"ListForStateDir", "state_dir: [a]\nfleet: {hosts: []}\n", 1, 12,
+                  "state_dir: expected a string, got a list"},
+        WrongType{"EmptyStateDir", "state_dir: ''\nfleet: {hosts: []}\n", 1, 12,
+                  "state_dir: must be a directory path, got ''"}),
     [](const auto& test) { return std::string(test.param.name); });
 
 TEST_F(LoadConfigErrorsTest, RootThatIsNotAMappingHasNoPositionWhenItIsTheWholeDocument) {

@@ -127,6 +127,42 @@ fleet:
   EXPECT_EQ(snapshot.settings.limits.max_revoke_percent_per_host, 100U);
 }
 
+TEST_F(LoadConfigTest, EnforcementKeysAreRead) {
+  const Snapshot snapshot = snapshot_of(R"(mode: enforce
+audit: {path: /var/log/tokenwarden/audit.log, max_bytes: 1048576}
+state_dir: /var/lib/tokenwarden
+fleet: {hosts: []}
+)");
+  EXPECT_EQ(snapshot.settings.mode, Mode::enforce);
+  ASSERT_TRUE(snapshot.settings.audit.has_value());
+  EXPECT_EQ(snapshot.settings.audit->path, "/var/log/tokenwarden/audit.log");
+  EXPECT_EQ(snapshot.settings.audit->max_bytes, 1048576U);
+  EXPECT_EQ(snapshot.settings.state_dir, "/var/lib/tokenwarden");
+}
+
+TEST_F(LoadConfigTest, ModeDryRunAndAuditDefaults) {
+  const Snapshot snapshot = snapshot_of(R"(mode: dry-run
+audit:
+  path: audit.log
+fleet: {hosts: []}
+)");
+  EXPECT_EQ(snapshot.settings.mode, Mode::dry_run);
+  ASSERT_TRUE(snapshot.settings.audit.has_value());
+  EXPECT_EQ(snapshot.settings.audit->path, dir_ / "audit.log");
+  EXPECT_EQ(snapshot.settings.audit->max_bytes, 64ULL << 20U);  // default kept
+  EXPECT_TRUE(snapshot.settings.state_dir.empty());
+
+  // The smallest rotation size, and quoted spellings.
+  const Snapshot smallest = snapshot_of(R"(mode: "enforce"
+audit: {path: 'log/audit.log', max_bytes: 4096}
+fleet: {hosts: []}
+)");
+  EXPECT_EQ(smallest.settings.mode, Mode::enforce);
+  ASSERT_TRUE(smallest.settings.audit.has_value());
+  EXPECT_EQ(smallest.settings.audit->max_bytes, 4096U);
+  EXPECT_EQ(smallest.settings.audit->path, dir_ / "log/audit.log");
+}
+
 TEST_F(LoadConfigTest, DefaultsApplyWhenKeysAreLeftOut) {
   write_credential("whm01");
   const Snapshot snapshot = snapshot_of(R"(credentials_dir: credentials
@@ -139,6 +175,9 @@ fleet:
   EXPECT_EQ(snapshot.settings.timeouts.request, milliseconds(30000));
   EXPECT_EQ(snapshot.settings.max_response_bytes, 8388608U);
   EXPECT_TRUE(snapshot.settings.policies_dir.empty());
+  EXPECT_EQ(snapshot.settings.mode, Mode::dry_run);
+  EXPECT_FALSE(snapshot.settings.audit.has_value());
+  EXPECT_TRUE(snapshot.settings.state_dir.empty());
   EXPECT_EQ(snapshot.settings.limits.max_mutations_per_sweep, 50U);
   EXPECT_EQ(snapshot.settings.limits.max_mutations_per_host, 10U);
   EXPECT_EQ(snapshot.settings.limits.max_revoke_percent_per_host, 50U);
@@ -174,6 +213,8 @@ TEST_F(LoadConfigTest, RelativePathsResolveAgainstTheConfigFilesDirectory) {
   write_file("secrets/whm01", "TOKEN-RELATIVE\n");
   const auto config = write_file("etc/tokenwarden.yaml", R"(credentials_dir: ../secrets
 policies: policies.d
+audit: {path: ../log/./audit.log}
+state_dir: ../var/lib/tokenwarden/
 fleet:
   defaults: {tls: {ca_file: tls/ca.pem}}
   hosts:
@@ -192,6 +233,11 @@ fleet:
   EXPECT_EQ(result->hosts[0].accounts[0].token.reveal(), "TOKEN-RELATIVE");
   // The policy directory is resolved but not read (it need not exist yet): see load_policies.
   EXPECT_EQ(result->settings.policies_dir, dir_ / "etc/policies.d");
+  // Likewise the audit trail and the state directory: created when first written.
+  ASSERT_TRUE(result->settings.audit.has_value());
+  EXPECT_EQ(result->settings.audit->path, dir_ / "log/audit.log");
+  EXPECT_TRUE(result->settings.audit->path.is_absolute());
+  EXPECT_EQ(result->settings.state_dir, dir_ / "var/lib/tokenwarden/");
 }
 
 TEST_F(LoadConfigTest, AbsolutePoliciesDirectoryIsKept) {

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -220,6 +221,88 @@ TEST_F(ApiTest, AddTokenRejectsBadInput) {
   EXPECT_THROW(host().add_token("root", token_spec("x", "lowercase")), std::invalid_argument);
   const std::string secret = host().add_token("root", token_spec("fresh"));
   EXPECT_TRUE(is_valid_secret(secret));
+}
+
+// What an on_api_call observer saw, copied on the I/O thread. Never the Authorization header
+// itself: only whether it was the expected one.
+struct ObservedCall {
+  std::string host;
+  std::string method;
+  std::string function;
+  std::vector<FormParams::Pair> params;
+  bool root_credential = false;
+  bool token_still_there = false;  // the token named `victim` when the observer ran
+};
+
+class ApiCallObserverTest : public FleetTest {
+ protected:
+  void SetUp() override {
+    FleetOptions options;
+    options.on_api_call = [this](const std::string& host_name, const ApiCall& call) {
+      ObservedCall seen{host_name,
+                        call.method,
+                        call.function,
+                        call.params.pairs(),
+                        call.authorization == whm_auth("root", kRootSecret),
+                        fleet_->host(0).find_token("root", "victim").has_value()};
+      const std::lock_guard lock(mu_);
+      seen_.push_back(std::move(seen));
+    };
+    start_fleet(2, options);
+    host(0).add_token("root", token_spec("victim"));
+  }
+  // The observer uses members destroyed before the base's fleet: stop the fleet first.
+  void TearDown() override { fleet_->stop(); }
+  std::vector<ObservedCall> seen() {
+    const std::lock_guard lock(mu_);
+    return seen_;
+  }
+  std::mutex mu_;
+  std::vector<ObservedCall> seen_;
+};
+
+TEST_F(ApiCallObserverTest, SeesARevokeWithItsParamsBeforeItIsServed) {
+  auto c = client(0);
+  const auto r = c->post_form("/json-api/api_token_revoke", "api.version=1&token_name=victim",
+                              whm_auth("root", kRootSecret));
+  ASSERT_TRUE(r.ok()) << r.error.message();
+  EXPECT_EQ(r.json().at("metadata").at("result"), 1);
+  EXPECT_FALSE(host(0).find_token("root", "victim"));  // served after the observer
+
+  const auto calls = seen();
+  ASSERT_EQ(calls.size(), 1U);
+  EXPECT_EQ(calls[0].host, "h0");
+  EXPECT_EQ(calls[0].method, "POST");
+  EXPECT_EQ(calls[0].function, "api_token_revoke");
+  const std::vector<FormParams::Pair> params = {{"api.version", "1"}, {"token_name", "victim"}};
+  EXPECT_EQ(calls[0].params, params);
+  EXPECT_TRUE(calls[0].root_credential);
+  EXPECT_TRUE(calls[0].token_still_there);  // the observer ran before the revoke took effect
+}
+
+TEST_F(ApiCallObserverTest, SeesEveryApiCallOfEveryHostFaultedAndRefusedOnesIncluded) {
+  Fault fault;
+  fault.kind = FaultKind::kHttpStatus;
+  fault.http_status = 503;
+  fault.functions = {"api_token_update"};
+  host(1).set_fault(fault);
+  auto c0 = client(0);
+  auto c1 = client(1);
+  EXPECT_EQ(call(*c1, "api_token_update", "token_name=tokenwarden&expires_at=0").status, 503U);
+  EXPECT_EQ(call(*c0, "api_token_list", "", "WRONG").status, 403U);
+  EXPECT_EQ(c0->get("/__mock/state", "").status, 200U);  // admin requests are not API calls
+  EXPECT_EQ(c0->get("/json-api/nope", whm_auth("root", kRootSecret)).status, 200U);
+
+  const auto calls = seen();
+  ASSERT_EQ(calls.size(), 3U);
+  EXPECT_EQ(calls[0].host, "h1");
+  EXPECT_EQ(calls[0].function, "api_token_update");
+  EXPECT_EQ(calls[0].method, "GET");
+  EXPECT_EQ(calls[1].host, "h0");
+  EXPECT_EQ(calls[1].function, "api_token_list");
+  EXPECT_FALSE(calls[1].root_credential);
+  EXPECT_EQ(calls[2].function, "nope");
+  EXPECT_TRUE(calls[2].params.empty());
 }
 
 // Points $TOKENWARDEN_TEST_SECRETS_FILE at a file of the test's own for its lifetime; then

@@ -4,8 +4,12 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
+#include <string>
 
 namespace tw::mock {
+
+struct ApiCall;  // host.h
 
 struct FleetOptions {
   // A request body larger than this gets 413 and the connection closes.
@@ -21,6 +25,14 @@ struct FleetOptions {
   std::size_t request_log_limit = 10'000;
   // Serve /__mock/state and /__mock/fault.
   bool admin_endpoints = true;
+  // Called with the host's name for every /json-api request the mock has read (GET or POST,
+  // any function), before anything else happens to it: before a fault's latency or answer,
+  // before authentication, before the function changes any state. So a test sees the exact
+  // moment a mutation arrives (e.g. that the client's audit intent is already on disk).
+  // Runs on the fleet's I/O thread, which serves every host: it must be quick, must not throw
+  // (the connection would end unanswered), and whatever it touches must be thread-safe.
+  // `call.authorization` holds the client's secret: never log, print or keep it.
+  std::function<void(const std::string& host, const ApiCall& call)> on_api_call;
 };
 
 }  // namespace tw::mock

@@ -167,6 +167,7 @@ net::awaitable<bool> Session::serve_one() {
 
 net::awaitable<bool> Session::serve_api(ApiCall call, bool keep_alive) {
   const Serving serving(context_.api_requests);
+  if (context_.options.on_api_call) context_.options.on_api_call(host_.name(), call);
   const std::optional<Fault> fault = host_.begin_call(call.function);
   if (fault && fault->latency.count() > 0) {
     const bool awake = co_await sleep(fault->latency);
