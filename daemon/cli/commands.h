@@ -13,6 +13,7 @@ struct Streams {
   std::ostream& err;
 };
 
+int run_audit(const std::vector<std::string_view>& args, Streams streams);
 int run_inventory(const std::vector<std::string_view>& args, Streams streams);
 int run_check(const std::vector<std::string_view>& args, Streams streams);
 int run_plan(const std::vector<std::string_view>& args, Streams streams);
