@@ -2,6 +2,7 @@
 
 #include <sys/prctl.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -21,9 +22,10 @@ constexpr const char* kUsage =
     "Commands:\n"
     "  inventory   list every token on every host (table, JSON or CSV)\n"
     "  check       validate the configuration, credentials and policies\n"
-    "  scan        one sweep now: list, evaluate the policies, print the plan (dry run)\n"
+    "  scan        one sweep now: list, evaluate, plan; with --enforce, fix or revoke\n"
     "  plan        evaluate the policies offline against a recorded token list\n"
     "  test        run policy unit tests\n"
+    "  audit       verify the audit trail's hash chain, or report on it for auditors\n"
     "\n"
     "Run `tokenwarden COMMAND --help` for a command's options.\n"
     "  --help      show this text\n"
@@ -37,6 +39,10 @@ int main(int argc, char** argv) {
   // same user. And TLS session keys are never written out, whoever set SSLKEYLOGFILE.
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   unsetenv("SSLKEYLOGFILE");
+  // A file-size limit (RLIMIT_FSIZE, systemd's LimitFSIZE=) must not kill the process in the
+  // middle of a sweep: the audit trail's write then fails with EFBIG, and the trail writer
+  // stops every further mutation and says so.
+  std::signal(SIGXFSZ, SIG_IGN);
   const std::vector<std::string_view> words(argv + 1, argv + argc);
   const Streams streams{std::cout, std::cerr};
   if (words.empty()) {
@@ -59,6 +65,7 @@ int main(int argc, char** argv) {
     if (command == "scan") return run_scan(rest, streams);
     if (command == "plan") return run_plan(rest, streams);
     if (command == "test") return run_test(rest, streams);
+    if (command == "audit") return run_audit(rest, streams);
   } catch (const std::exception& e) {
     std::cerr << "tokenwarden: internal error: " << e.what() << "\n";
     return kExitSoftware;

@@ -2,8 +2,10 @@
 # The README's first command: installs what is missing, builds, starts a mock WHM fleet on
 # loopback (examples/demo-fleet.yaml), runs `tokenwarden inventory` against it in all three
 # formats, checks the example policies (examples/policies), shows the plan a sweep would carry
-# out (dry run), runs the example policy tests, and shuts the mock down. Nothing leaves this
-# machine.
+# out (dry run), then enforces it (`scan --enforce`: revokes and updates, each confirmed and
+# recorded in the audit trail), shows the inventory after, verifies the audit trail's hash
+# chain and prints the auditor's report; runs the example policy tests and shuts the mock down.
+# Nothing leaves this machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,6 +65,35 @@ echo
 echo "== tokenwarden scan --format json  (the decisions, through jq)"
 "$tokenwarden" scan --config "$config" --format json |
   jq -r '.actions[] | "\(.host) \(.user) \(.token): \(.action) [\(.decision)]"' || true
+
+# Enforcement: the configuration says `mode: enforce` and where the audit trail and the grace
+# state live; `scan --enforce` then acts.
+{
+  echo "mode: enforce"
+  echo "audit: {path: $work/log/audit.jsonl}"
+  echo "state_dir: $work/state"
+} >>"$config"
+echo
+echo "== tokenwarden scan --enforce   (revokes and updates; whm05 stays not covered)"
+enforce_status=0
+"$tokenwarden" scan --config "$config" --enforce || enforce_status=$?
+echo "(exit status $enforce_status: 1 means some hosts were not covered)"
+if [ "$enforce_status" -ne 1 ]; then
+  echo "demo: expected exit status 1 (whm05 is broken on purpose), got $enforce_status" >&2
+  exit 1
+fi
+echo
+echo "== tokenwarden inventory after enforcement"
+"$tokenwarden" inventory --config "$config" || true
+echo
+echo "== tokenwarden audit verify $work/log/audit.jsonl"
+"$tokenwarden" audit verify "$work"/log/audit.jsonl*
+echo
+echo "== tokenwarden audit report   (what was changed, why, under which policy; what was not covered)"
+"$tokenwarden" audit report "$work"/log/audit.jsonl*
+echo
+echo "== the first records of the audit trail (JSON lines, hash-chained: docs/audit.md)"
+head -n 2 "$work/log/audit.jsonl"
 echo
 echo "== tokenwarden test examples/policy-tests"
 "$tokenwarden" test examples/policy-tests

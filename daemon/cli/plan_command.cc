@@ -112,8 +112,8 @@ int run_plan(const std::vector<std::string_view>& args, Streams streams) {
   snapshot.accounts.push_back({user, std::move(list->tokens)});
   const auto evaluation =
       scan::evaluate_and_plan(*policies, {std::move(snapshot)}, limits, policy::GraceState{}, *now);
-  report::PlanReport plan_report{evaluation.plan,   policies->hash,       *now,
-                                 evaluation.tokens, std::move(uncovered), true};
+  report::PlanReport plan_report{evaluation.plan,      policies->hash, *now, evaluation.tokens,
+                                 std::move(uncovered), true,           {}};
   streams.out << report::render_plan(plan_report, *format);
   return plan_report.uncovered.empty() ? kExitOk : kExitIncomplete;
 }

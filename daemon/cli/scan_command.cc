@@ -1,40 +1,69 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 
+#include "daemon/audit/events.h"
+#include "daemon/audit/trail_writer.h"
 #include "daemon/cli/arguments.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/config_loading.h"
 #include "daemon/cli/exit_codes.h"
 #include "daemon/cli/logging.h"
 #include "daemon/cli/policy_loading.h"
+#include "daemon/enforce/reconcile.h"
 #include "daemon/http/curl_multi_transport.h"
-#include "daemon/inventory/inventory.h"
 #include "daemon/report/plan_format.h"
-#include "daemon/scan/evaluation.h"
+#include "daemon/sweep/sweep.h"
 
 namespace tw::cli {
 namespace asio = boost::asio;
 namespace {
 
 constexpr const char* kUsage =
-    "usage: tokenwarden scan [--config FILE] [--host NAME] [--format table|json]\n"
-    "                        [--log-level LEVEL]\n"
+    "usage: tokenwarden scan [--config FILE] [--enforce] [--host NAME] [--format table|json]\n"
+    "                        [--now TIME] [--log-level LEVEL]\n"
     "\n"
     "One sweep over the fleet now: lists every token, evaluates the policies and prints the\n"
-    "plan. Dry run: nothing is changed. Hosts that cannot be listed are reported as not\n"
-    "covered, and the exit status is then 1.\n"
+    "plan. A dry run unless --enforce is given AND the configuration says `mode: enforce`;\n"
+    "then the due revokes and updates are sent, each confirmed by listing the host again and\n"
+    "recorded in the audit trail (intent before, outcome after). Hosts that cannot be listed\n"
+    "are reported as not covered.\n"
     "\n"
     "  --config FILE     configuration file (default /etc/tokenwarden/tokenwarden.yaml)\n"
+    "  --enforce         send the mutations (needs `mode: enforce`, `audit` and `state_dir`)\n"
     "  --host NAME       only this host (repeatable as a comma-separated list)\n"
     "  --format FORMAT   table (default) or json\n"
-    "  --log-level LEVEL diagnostics on stderr (default warn)\n";
+    "  --now TIME        evaluate as if at TIME (dry runs only; for trying out grace periods)\n"
+    "  --log-level LEVEL diagnostics on stderr (default warn)\n"
+    "\n"
+    "Exit status: 0 all hosts covered and every mutation confirmed; 1 a host not covered or a\n"
+    "mutation not confirmed; 74 the audit trail could not be written (nothing was mutated\n"
+    "after that); 78 bad configuration or policies.\n";
+
+// Keeps only the hosts named in `only` (comma-separated). False after printing the problem.
+bool select_hosts(config::Snapshot& configuration, const std::string& only, std::ostream& err) {
+  std::vector<config::Host> selected;
+  std::string remaining = only + ",";
+  for (auto comma = remaining.find(','); comma != std::string::npos; comma = remaining.find(',')) {
+    const std::string name = remaining.substr(0, comma);
+    remaining.erase(0, comma + 1);
+    const auto it = std::ranges::find(configuration.hosts, name, &config::Host::name);
+    if (it == configuration.hosts.end()) {
+      err << "tokenwarden scan: --host: no host named '" << name << "' in the configuration\n";
+      return false;
+    }
+    selected.push_back(*it);
+  }
+  configuration.hosts = std::move(selected);
+  return true;
+}
 
 }  // namespace
 
 int run_scan(const std::vector<std::string_view>& args, Streams streams) {
-  auto arguments =
-      read_command_line("scan", args, {{"--config", "--host", "--format", "--log-level"}, {}},
-                        kUsage, false, streams.out, streams.err);
+  auto arguments = read_command_line(
+      "scan", args, {{"--config", "--host", "--format", "--now", "--log-level"}, {"--enforce"}},
+      kUsage, false, streams.out, streams.err);
   if (!arguments) return arguments.error();
   const auto format = report::parse_plan_format(arguments->value("--format").value_or("table"));
   if (!format) {
@@ -45,54 +74,133 @@ int run_scan(const std::vector<std::string_view>& args, Streams streams) {
     streams.err << "tokenwarden scan: unknown --log-level\n";
     return kExitUsage;
   }
+  const bool enforce_requested = arguments->flag("--enforce");
+  if (enforce_requested && arguments->value("--now")) {
+    streams.err << "tokenwarden scan: --now is for dry runs; it cannot be used with --enforce\n";
+    return kExitUsage;
+  }
   auto configuration = load_configuration(arguments->value("--config"), streams.err);
   if (!configuration) return kExitConfig;
-  const auto now = evaluation_time(std::nullopt, streams.err);
-  if (configuration->settings.policies_dir.empty()) {
+  const auto now = evaluation_time(arguments->value("--now"), streams.err);
+  if (!now) return kExitUsage;
+  const auto& settings = configuration->settings;
+  if (settings.policies_dir.empty()) {
     streams.err << configuration->source.string()
                 << ": no policies: set `policies: DIR` in the configuration\n";
     return kExitConfig;
   }
-  const auto policies = load_policy_set(configuration->settings.policies_dir, *now, streams.err);
+  bool enforce = enforce_requested;
+  if (enforce && settings.mode != config::Mode::enforce) {
+    streams.err << "tokenwarden scan: " << configuration->source.string()
+                << " says `mode: dry-run`: nothing will be changed (set `mode: enforce` to "
+                   "allow --enforce)\n";
+    enforce = false;
+  }
+  if (enforce && (!settings.audit || settings.state_dir.empty())) {
+    streams.err << configuration->source.string()
+                << ": enforcing needs an audit trail and a state directory: set `audit: {path: "
+                   "FILE}` and `state_dir: DIR`\n";
+    return kExitConfig;
+  }
+  const auto policies = load_policy_set(settings.policies_dir, *now, streams.err);
   if (!policies) return kExitConfig;
   if (const auto only = arguments->value("--host")) {
-    std::vector<config::Host> selected;
-    std::string remaining = *only + ",";
-    for (auto comma = remaining.find(','); comma != std::string::npos;
-         comma = remaining.find(',')) {
-      const std::string name = remaining.substr(0, comma);
-      remaining.erase(0, comma + 1);
-      const auto it = std::ranges::find(configuration->hosts, name, &config::Host::name);
-      if (it == configuration->hosts.end()) {
-        streams.err << "tokenwarden scan: --host: no host named '" << name
-                    << "' in the configuration\n";
-        return kExitUsage;
-      }
-      selected.push_back(*it);
+    if (!select_hosts(*configuration, *only, streams.err)) return kExitUsage;
+  }
+
+  // The audit trail. If it cannot be opened, the sweep still runs and reports, but as a dry run.
+  std::optional<audit::TrailWriter> trail;
+  bool trail_failed = false;
+  if (settings.audit) {
+    audit::TrailOptions options;
+    options.path = settings.audit->path;
+    options.max_bytes = settings.audit->max_bytes;
+    if (!settings.state_dir.empty()) options.head_file = settings.state_dir / "audit-head.json";
+    // The trail's directory is made like state_dir is (systemd's LogsDirectory= makes it too).
+    std::error_code ignored;
+    if (std::filesystem::create_directories(options.path.parent_path(), ignored)) {
+      std::filesystem::permissions(options.path.parent_path(), std::filesystem::perms(0750),
+                                   ignored);
     }
-    configuration->hosts = std::move(selected);
+    auto opened = audit::TrailWriter::open(std::move(options));
+    if (opened) {
+      trail.emplace(std::move(*opened));
+    } else {
+      streams.err << "tokenwarden scan: ERROR: the audit trail cannot be opened: " << opened.error()
+                  << "\ntokenwarden scan: nothing will be changed\n";
+      trail_failed = true;
+      enforce = false;
+    }
+  } else {
+    streams.err << "tokenwarden scan: no audit trail configured (`audit: {path: FILE}`): this "
+                   "sweep is not recorded\n";
+  }
+  audit::TrailWriter* writer = trail ? &*trail : nullptr;
+  if (writer != nullptr) {
+    (void)writer->append(audit::run_started("scan", TOKENWARDEN_VERSION, !enforce));
+    (void)writer->append(audit::config_loaded(*configuration));
+    (void)writer->append(audit::policy_loaded(*policies));
   }
 
   asio::io_context io;
-  std::vector<inventory::AccountInventory> listed;
+  sweep::SweepResult result;
+  std::vector<std::string> problems;
   {
-    http::CurlMultiTransport transport(io, {.max_in_flight = configuration->settings.concurrency});
-    whm::WhmClient client(transport, whm::client_options(configuration->settings));
-    asio::co_spawn(io, inventory::collect(client, *configuration),
-                   [&listed](std::exception_ptr error, std::vector<inventory::AccountInventory> r) {
-                     if (error) std::rethrow_exception(error);
-                     listed = std::move(r);
-                   });
+    http::CurlMultiTransport transport(io, {.max_in_flight = settings.concurrency});
+    whm::WhmClient client(transport, whm::client_options(settings));
+    auto work = [&]() -> asio::awaitable<void> {
+      bool rotate = writer != nullptr;
+      if (writer != nullptr) {
+        const auto reconciled = co_await enforce::reconcile_trail(client, *configuration, *writer);
+        if (reconciled.problem)
+          problems.push_back("reading the audit trail: " + *reconciled.problem);
+        if (reconciled.open > 0) {
+          streams.err << "tokenwarden scan: reconciled " << reconciled.done.reconciled << " of "
+                      << reconciled.open << " intent(s) left open by an earlier run\n";
+        }
+        // Open intents must stay in the current file to be found again.
+        rotate = reconciled.done.deferred == 0 && reconciled.done.unrecorded == 0;
+      }
+      if (rotate) {
+        if (auto rotated = writer->rotate_if_due(); !rotated) {
+          problems.push_back("rotating the audit trail: " + rotated.error());
+        }
+      }
+      result = co_await sweep::run_sweep(
+          client, *configuration, *policies, writer,
+          {.enforce = enforce, .now = *now, .save_grace = !arguments->value("--now")});
+    };
+    asio::co_spawn(io, work(), [](std::exception_ptr error) {
+      if (error) std::rethrow_exception(error);
+    });
     io.run();
   }
-  std::vector<report::Uncovered> uncovered;
-  auto snapshots = scan::to_snapshots(*configuration, listed, uncovered);
-  const auto evaluation = scan::evaluate_and_plan(
-      *policies, std::move(snapshots), configuration->settings.limits, policy::GraceState{}, *now);
-  report::PlanReport plan_report{evaluation.plan,   policies->hash,       *now,
-                                 evaluation.tokens, std::move(uncovered), true};
+  std::ranges::move(result.problems, std::back_inserter(problems));
+
+  report::PlanReport plan_report{
+      result.evaluation.plan, policies->hash, *now, result.evaluation.tokens,
+      result.uncovered,       !enforce,       {}};
+  if (enforce) plan_report.outcomes = sweep::outcomes(result);
   streams.out << report::render_plan(plan_report, *format);
-  return plan_report.uncovered.empty() ? kExitOk : kExitIncomplete;
+
+  int status = kExitOk;
+  if (!result.uncovered.empty() || result.summary.failed > 0) status = kExitIncomplete;
+  if (enforce) {
+    for (const auto& execution : result.executions) {
+      if (!execution.sent && execution.withheld) status = kExitIncomplete;
+    }
+  }
+  if (trail_failed || (writer != nullptr && writer->failed())) status = kExitIoError;
+  for (const auto& problem : problems)
+    streams.err << "tokenwarden scan: ERROR: " << problem << "\n";
+  if (writer != nullptr) {
+    (void)writer->append(audit::run_stopped(status, status == kExitOk ? "done" : "see sweep"));
+    if (auto closed = writer->close(); !closed && status != kExitIoError) {
+      streams.err << "tokenwarden scan: ERROR: closing the audit trail: " << closed.error() << "\n";
+      status = kExitIoError;
+    }
+  }
+  return status;
 }
 
 }  // namespace tw::cli

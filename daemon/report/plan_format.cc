@@ -119,6 +119,13 @@ std::string render_table(const PlanReport& report) {
          std::to_string(plan.actions.size()) + " with findings; " + std::to_string(revokes) +
          " revoke(s) and " + std::to_string(updates) + " update(s) due\n";
   for (const auto& held : plan.held) out += "held: " + held + "\n";
+  if (!report.outcomes.empty()) {
+    out += "\nOutcomes:\n";
+    for (const auto& o : report.outcomes) {
+      out += "  " + o.host + "  " + o.user + "  " + o.token + "  " + o.action + ": " + o.result +
+             (o.detail.empty() ? "" : " (" + o.detail + ")") + "\n";
+    }
+  }
   if (!report.uncovered.empty()) {
     out += "\nNot evaluated (never counted as compliant):\n";
     for (const auto& u : report.uncovered) {
@@ -191,6 +198,15 @@ std::string render_json(const PlanReport& report) {
   for (const auto& u : report.uncovered) {
     uncovered.push_back({{"host", u.host}, {"user", u.user}, {"reason", u.reason}});
   }
+  json::array outcomes;
+  for (const auto& o : report.outcomes) {
+    outcomes.push_back({{"host", o.host},
+                        {"user", o.user},
+                        {"token", o.token},
+                        {"action", o.action},
+                        {"result", o.result},
+                        {"detail", o.detail}});
+  }
   json::object doc;
   doc["schema"] = "tokenwarden.plan/1";
   doc["generated_at"] = policy::format_utc(report.now);
@@ -202,6 +218,7 @@ std::string render_json(const PlanReport& report) {
   doc["actions"] = std::move(actions);
   doc["held"] = std::move(held);
   doc["uncovered"] = std::move(uncovered);
+  doc["outcomes"] = std::move(outcomes);
   return json::serialize(doc) + "\n";
 }
 

@@ -22,6 +22,17 @@ struct Uncovered {
   std::string reason;
 };
 
+// What became of one mutation the plan made due (enforcing runs; a dry run has none).
+struct Outcome {
+  std::string host;
+  std::string user;
+  std::string token;
+  std::string action;  // revoke | update
+  // confirmed | failed | unconfirmed (sent), withheld (not sent), dry-run
+  std::string result;
+  std::string detail;  // the error, or why it was withheld; empty otherwise
+};
+
 struct PlanReport {
   const policy::Plan& plan;
   std::string policy_hash;
@@ -29,6 +40,7 @@ struct PlanReport {
   std::size_t tokens_evaluated = 0;
   std::vector<Uncovered> uncovered;
   bool dry_run = true;
+  std::vector<Outcome> outcomes;
 };
 
 [[nodiscard]] std::string render_plan(const PlanReport& report, PlanFormat format);

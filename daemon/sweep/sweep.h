@@ -1,0 +1,60 @@
+#pragma once
+// One sweep, from listing to confirmed outcomes, with everything recorded in the audit trail:
+//   1. grace history loaded from state_dir (a bad file is reported, recorded and rebuilt);
+//   2. "sweep.started"; every account listed; coverage recorded per account;
+//   3. policies evaluated and a plan made (policy/plan.h: caps, protections, grace);
+//   4. findings, exemptions used and caps that held recorded;
+//   5. mutations: on hosts that were not fully listed, withheld ("host.held"); in a dry run,
+//      recorded as "mutation.dry_run"; when enforcing, executed (enforce/executor.h);
+//   6. grace history saved; "sweep.finished" with the summary; the trail synced.
+// Used by `scan` and, on a schedule, by the daemon.
+
+#include <boost/asio/awaitable.hpp>
+#include <string>
+#include <vector>
+
+#include "config/fleet.h"
+#include "daemon/audit/events.h"
+#include "daemon/audit/trail_writer.h"
+#include "daemon/enforce/executor.h"
+#include "daemon/report/plan_format.h"
+#include "daemon/scan/evaluation.h"
+#include "daemon/whm/whm_client.h"
+#include "policy/policy.h"
+
+namespace tw::sweep {
+
+struct SweepOptions {
+  // Send mutations. The caller decides (configuration mode and command line) and makes sure a
+  // trail is given; without one nothing is ever sent.
+  bool enforce = false;
+  policy::EpochSeconds now = 0;
+  // Save the grace history afterwards. Off for evaluations at another time than the clock's
+  // (`scan --now`), which must not write first sightings into the history.
+  bool save_grace = true;
+};
+
+struct SweepResult {
+  std::string sweep_id;
+  scan::Evaluation evaluation;  // the plan and what it was made from
+  std::vector<report::Uncovered> uncovered;
+  std::vector<enforce::Execution> executions;  // for actions with decision apply
+  audit::SweepSummary summary;
+  // Things the operator must hear about (trail not written, grace state not saved, ...).
+  std::vector<std::string> problems;
+};
+
+// `trail` may be null only for a dry run without a configured trail.
+[[nodiscard]] boost::asio::awaitable<SweepResult> run_sweep(whm::WhmClient& client,
+                                                            const config::Snapshot& configuration,
+                                                            const policy::PolicySet& policies,
+                                                            audit::TrailWriter* trail,
+                                                            SweepOptions options);
+
+// "20261128T233425Z-1a2b3c4d": the sweep's time and 32 random bits.
+[[nodiscard]] std::string new_sweep_id(policy::EpochSeconds now);
+
+// The lines `scan` prints about executions (report/plan_format.h Outcome).
+[[nodiscard]] std::vector<report::Outcome> outcomes(const SweepResult& result);
+
+}  // namespace tw::sweep
