@@ -13,7 +13,10 @@
 #include "daemon/enforce/reconcile.h"
 #include "daemon/http/curl_multi_transport.h"
 #include "daemon/report/plan_format.h"
+#include "daemon/state/grace_book.h"
+#include "daemon/state/grace_store.h"
 #include "daemon/sweep/sweep.h"
+#include "daemon/sweep/trail_setup.h"
 
 namespace tw::cli {
 namespace asio = boost::asio;
@@ -104,25 +107,23 @@ int run_scan(const std::vector<std::string_view>& args, Streams streams) {
   }
   const auto policies = load_policy_set(settings.policies_dir, *now, streams.err);
   if (!policies) return kExitConfig;
+  // Intents left open are reconciled against every configured host, whatever --host selects.
+  const config::Snapshot full_configuration = *configuration;
   if (const auto only = arguments->value("--host")) {
     if (!select_hosts(*configuration, *only, streams.err)) return kExitUsage;
   }
+  // A what-if evaluation at another time is neither recorded nor remembered.
+  const bool what_if = arguments->value("--now").has_value();
 
-  // The audit trail. If it cannot be opened, the sweep still runs and reports, but as a dry run.
+  // The audit trail. If it cannot be opened, the sweep still runs and reports, but as a dry run
+  // that leaves the grace history alone (another tokenwarden may hold the trail and the state).
   std::optional<audit::TrailWriter> trail;
   bool trail_failed = false;
-  if (settings.audit) {
-    audit::TrailOptions options;
-    options.path = settings.audit->path;
-    options.max_bytes = settings.audit->max_bytes;
-    if (!settings.state_dir.empty()) options.head_file = settings.state_dir / "audit-head.json";
-    // The trail's directory is made like state_dir is (systemd's LogsDirectory= makes it too).
-    std::error_code ignored;
-    if (std::filesystem::create_directories(options.path.parent_path(), ignored)) {
-      std::filesystem::permissions(options.path.parent_path(), std::filesystem::perms(0750),
-                                   ignored);
-    }
-    auto opened = audit::TrailWriter::open(std::move(options));
+  if (what_if) {
+    streams.err << "tokenwarden scan: --now: a what-if evaluation; it is not recorded in the "
+                   "audit trail and the grace history is left as it is\n";
+  } else if (settings.audit) {
+    auto opened = sweep::open_configured_trail(settings);
     if (opened) {
       trail.emplace(std::move(*opened));
     } else {
@@ -142,18 +143,39 @@ int run_scan(const std::vector<std::string_view>& args, Streams streams) {
     (void)writer->append(audit::policy_loaded(*policies));
   }
 
+  std::vector<std::string> problems;
+  state::GraceBook grace(settings.state_dir);
+  if (const auto problem = grace.load()) {
+    problems.push_back("grace state rebuilt: " + *problem);
+    if (writer != nullptr) {
+      (void)writer->append(
+          audit::state_rebuilt(state::grace_file(settings.state_dir).string(), *problem));
+    }
+  }
+  std::set<state::GraceBook::AccountKey> configured_accounts;
+  for (const auto& host : full_configuration.hosts) {
+    for (const auto& account : host.accounts) configured_accounts.insert({host.name, account.user});
+  }
+  grace.forget_all_but(configured_accounts);
+  sweep::SweepOptions sweep_options;
+  sweep_options.enforce = enforce;
+  sweep_options.now = *now;
+  sweep_options.grace = &grace;
+  sweep_options.save_grace = !what_if && !trail_failed;
+
   asio::io_context io;
   sweep::SweepResult result;
-  std::vector<std::string> problems;
   {
     http::CurlMultiTransport transport(io, {.max_in_flight = settings.concurrency});
     whm::WhmClient client(transport, whm::client_options(settings));
     auto work = [&]() -> asio::awaitable<void> {
       bool rotate = writer != nullptr;
       if (writer != nullptr) {
-        const auto reconciled = co_await enforce::reconcile_trail(client, *configuration, *writer);
-        if (reconciled.problem)
+        const auto reconciled =
+            co_await enforce::reconcile_trail(client, full_configuration, *writer);
+        if (reconciled.problem) {
           problems.push_back("reading the audit trail: " + *reconciled.problem);
+        }
         if (reconciled.open > 0) {
           streams.err << "tokenwarden scan: reconciled " << reconciled.done.reconciled << " of "
                       << reconciled.open << " intent(s) left open by an earlier run\n";
@@ -166,9 +188,7 @@ int run_scan(const std::vector<std::string_view>& args, Streams streams) {
           problems.push_back("rotating the audit trail: " + rotated.error());
         }
       }
-      result = co_await sweep::run_sweep(
-          client, *configuration, *policies, writer,
-          {.enforce = enforce, .now = *now, .save_grace = !arguments->value("--now")});
+      result = co_await sweep::run_sweep(client, *configuration, *policies, writer, sweep_options);
     };
     asio::co_spawn(io, work(), [](std::exception_ptr error) {
       if (error) std::rethrow_exception(error);

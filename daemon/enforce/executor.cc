@@ -55,6 +55,10 @@ asio::awaitable<void> execute_host(whm::WhmClient& client, const config::Host& h
       slot->withheld = "no credential for user '" + action.user + "' on this host";
       continue;
     }
+    if (context.stopping != nullptr && *context.stopping) {
+      slot->withheld = "stopping: nothing new is started";
+      continue;
+    }
     if (context.trail.failed()) {
       slot->withheld = "the audit trail cannot be written: " + *context.trail.failure();
       continue;

@@ -36,6 +36,8 @@ struct ExecutionContext {
   std::string sweep;
   std::string policy_hash;
   audit::TrailWriter& trail;
+  // When set and true, nothing more is sent (checked before each mutation).
+  const bool* stopping = nullptr;
 };
 
 // Executes `actions` (each with decision apply, kind revoke or update, for hosts in

@@ -7,7 +7,6 @@
 #include <set>
 
 #include "daemon/inventory/inventory.h"
-#include "daemon/state/grace_store.h"
 
 namespace tw::sweep {
 namespace asio = boost::asio;
@@ -72,19 +71,7 @@ asio::awaitable<SweepResult> run_sweep(whm::WhmClient& client,
   const bool enforce = options.enforce && trail != nullptr;
   result.summary.dry_run = !enforce;
 
-  // 1. Grace history.
-  policy::GraceState grace;
-  const auto& state_dir = configuration.settings.state_dir;
-  if (!state_dir.empty()) {
-    auto loaded = state::load_grace(state_dir);
-    if (loaded.problem) {
-      result.problems.push_back("grace state rebuilt: " + *loaded.problem);
-      record(trail, audit::state_rebuilt(state::grace_file(state_dir).string(), *loaded.problem));
-    }
-    grace = std::move(loaded.grace);
-  }
-
-  // 2. Listing and coverage.
+  // 1. Listing and coverage.
   std::size_t accounts = 0;
   for (const auto& host : configuration.hosts) accounts += host.accounts.size();
   record(trail, audit::sweep_started(sweep, hash, !enforce, configuration.hosts.size(), accounts));
@@ -113,8 +100,13 @@ asio::awaitable<SweepResult> run_sweep(whm::WhmClient& client,
 
   // 3. Evaluation and plan.
   auto snapshots = scan::to_snapshots(configuration, inventory, result.uncovered);
-  result.evaluation = scan::evaluate_and_plan(policies, std::move(snapshots),
-                                              configuration.settings.limits, grace, options.now);
+  // 2. Grace history: a copy taken now, since other sweeps may change the shared history
+  // while this one waits on hosts.
+  const policy::GraceState grace_at_planning =
+      options.grace != nullptr ? options.grace->state() : policy::GraceState{};
+  result.evaluation =
+      scan::evaluate_and_plan(policies, std::move(snapshots), configuration.settings.limits,
+                              grace_at_planning, options.now);
   const auto& plan = result.evaluation.plan;
   result.summary.tokens_seen = result.evaluation.tokens;
   result.summary.findings = result.evaluation.findings.size();
@@ -153,7 +145,7 @@ asio::awaitable<SweepResult> run_sweep(whm::WhmClient& client,
   }
   if (enforce) {
     // Named, not a temporary in the co_await: GCC 12 destroys such temporaries twice.
-    enforce::ExecutionContext context{sweep, hash, *trail};
+    enforce::ExecutionContext context{sweep, hash, *trail, options.stopping};
     result.executions = co_await enforce::execute(client, configuration, due, context);
   } else {
     for (const auto* action : due) {
@@ -179,8 +171,13 @@ asio::awaitable<SweepResult> run_sweep(whm::WhmClient& client,
   }
 
   // 6. Grace history, summary.
-  if (!state_dir.empty() && options.save_grace) {
-    if (auto saved = state::save_grace(state_dir, plan.grace); !saved) {
+  if (options.grace != nullptr && options.save_grace) {
+    std::set<state::GraceBook::AccountKey> listed;
+    for (const auto& account : inventory) {
+      if (account.tokens) listed.insert({account.host, account.user});
+    }
+    options.grace->update(listed, plan.grace);
+    if (auto saved = options.grace->save(); !saved) {
       result.problems.push_back("grace state not saved: " + saved.error());
     }
   }

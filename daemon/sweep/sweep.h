@@ -1,12 +1,13 @@
 #pragma once
 // One sweep, from listing to confirmed outcomes, with everything recorded in the audit trail:
-//   1. grace history loaded from state_dir (a bad file is reported, recorded and rebuilt);
-//   2. "sweep.started"; every account listed; coverage recorded per account;
+//   1. "sweep.started"; every account listed; coverage recorded per account;
+//   2. the grace history read from the caller's GraceBook (a copy: other sweeps may change it);
 //   3. policies evaluated and a plan made (policy/plan.h: caps, protections, grace);
 //   4. findings, exemptions used and caps that held recorded;
 //   5. mutations: on hosts that were not fully listed, withheld ("host.held"); in a dry run,
 //      recorded as "mutation.dry_run"; when enforcing, executed (enforce/executor.h);
-//   6. grace history saved; "sweep.finished" with the summary; the trail synced.
+//   6. the grace history of the listed accounts updated and saved; "sweep.finished" with the
+//      summary; the trail synced.
 // Used by `scan` and, on a schedule, by the daemon.
 
 #include <boost/asio/awaitable.hpp>
@@ -19,6 +20,7 @@
 #include "daemon/enforce/executor.h"
 #include "daemon/report/plan_format.h"
 #include "daemon/scan/evaluation.h"
+#include "daemon/state/grace_book.h"
 #include "daemon/whm/whm_client.h"
 #include "policy/policy.h"
 
@@ -29,9 +31,14 @@ struct SweepOptions {
   // trail is given; without one nothing is ever sent.
   bool enforce = false;
   policy::EpochSeconds now = 0;
-  // Save the grace history afterwards. Off for evaluations at another time than the clock's
-  // (`scan --now`), which must not write first sightings into the history.
+  // The grace history (null: every violation is seen for the first time, nothing is kept).
+  state::GraceBook* grace = nullptr;
+  // Update and save the grace history afterwards. Off for evaluations at another time than the
+  // clock's (`scan --now`), which must not write first sightings into the history.
   bool save_grace = true;
+  // Checked before each mutation: once true, nothing more is sent (a stopping daemon lets the
+  // mutation in flight finish and its outcome be recorded). Null: never stops.
+  const bool* stopping = nullptr;
 };
 
 struct SweepResult {

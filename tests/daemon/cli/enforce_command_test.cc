@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "policy/timestamp.h"
 #include "tests/daemon/cli/enforcement_fixture.h"
 
 namespace tw::testing {
@@ -118,6 +119,18 @@ TEST_F(EnforceCommandTest, ViolatorsReachExactlyThePlannedStateAndNothingElseIsT
   const auto verified = verify(setup);
   EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
   EXPECT_EQ(verified.out.rfind("OK ", 0), 0U) << verified.out;
+  // No credential anywhere tokenwarden wrote.
+  for (const auto& file : std::filesystem::recursive_directory_iterator(dir_.path())) {
+    if (!file.is_regular_file() || file.path().parent_path().filename() == "credentials") continue;
+    std::ifstream in(file.path());
+    const std::string text(std::istreambuf_iterator<char>(in), {});
+    for (const auto* host : {"whm1", "whm2"}) {
+      const auto secret = *bystanders(host)[0].secret;
+      EXPECT_EQ(text.find(secret), std::string::npos) << file.path();
+      EXPECT_EQ(result.out.find(secret), std::string::npos);
+      EXPECT_EQ(result.err.find(secret), std::string::npos);
+    }
+  }
 
   // A second sweep finds nothing to do and sends nothing.
   const auto again = scan(setup, {"--enforce"});
@@ -186,6 +199,9 @@ TEST_F(EnforceCommandTest, CapsStopMutations) {
   EXPECT_EQ(held, 9U);
 }
 
+// The grace history is what makes `grace: 7d` work across runs: the first sighting is kept,
+// not reset, and once the week has passed (simulated by moving the recorded sighting back, as
+// the daemon cannot wait a week) the token is revoked.
 TEST_F(EnforceCommandTest, GraceRunsAcrossRuns) {
   mock::HostSpec host;
   host.name = "whm1";
@@ -193,25 +209,61 @@ TEST_F(EnforceCommandTest, GraceRunsAcrossRuns) {
   root.tokens = bystanders("whm1");
   mock::TokenSpec old;
   old.name = "old-report";
-  old.create_time = epoch_now() - 100 * kDay;  // only max-age fires (grace 4s)
+  old.create_time = epoch_now() - 100 * kDay;  // only max-age fires (grace 7d)
   old.expires_at = epoch_now() + 10 * kDay;
   old.acls = std::vector<std::string>{"list-accts"};
   root.tokens.push_back(old);
   host.users = {root};
   start({host});
   const auto setup = write_enforcement_setup(*fleet_, dir_.path());
+  const auto grace_file = setup.state_dir / "grace.json";
+  auto read_text = [](const std::filesystem::path& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  auto first_seen = [&]() -> std::string {
+    const auto doc = json::parse(read_text(grace_file)).as_object();
+    for (const auto& entry : doc.at("entries").as_array()) {
+      if (entry.at("token").as_string() == "old-report") {
+        return std::string(entry.at("first_seen").as_string());
+      }
+    }
+    return "";
+  };
 
-  const auto first_run = std::chrono::steady_clock::now();
   auto result = scan(setup, {"--enforce"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_TRUE(fleet_->host("whm1").find_token("root", "old-report"));
-  EXPECT_TRUE(std::filesystem::exists(setup.state_dir / "grace.json"));
-  // Still in grace (4s) on the next run.
+  const std::string seen = first_seen();
+  ASSERT_FALSE(seen.empty()) << read_text(grace_file);
+
+  // The next run keeps the first sighting (and the token, still in grace).
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   result = scan(setup, {"--enforce"});
   EXPECT_TRUE(fleet_->host("whm1").find_token("root", "old-report"));
-  // Over four seconds after the first sighting (and only because it was remembered) it is
-  // revoked; had the state been lost, this run would see it for the first time and wait again.
-  std::this_thread::sleep_until(first_run + std::chrono::milliseconds(5200));
+  EXPECT_EQ(first_seen(), seen);
+
+  // A what-if run a week later plans the revoke, but records nothing and remembers nothing.
+  const auto grace_before = read_text(grace_file);
+  const auto trail_size = std::filesystem::file_size(setup.audit);
+  const auto later = policy::format_utc(epoch_now() + 8 * kDay);
+  result = scan(setup, {"--now", later});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  bool due = false;
+  const auto what_if = json::parse(result.out);
+  for (const auto& a : what_if.at("actions").as_array()) {
+    if (a.at("token").as_string() == "old-report") due = a.at("decision").as_string() == "apply";
+  }
+  EXPECT_TRUE(due) << result.out;
+  EXPECT_EQ(read_text(grace_file), grace_before);
+  EXPECT_EQ(std::filesystem::file_size(setup.audit), trail_size);
+  EXPECT_EQ(fleet_->host("whm1").calls("api_token_revoke"), 0U);
+
+  // The week has passed: the recorded sighting moves back 8 days; now the revoke is due.
+  std::string text = read_text(grace_file);
+  const auto earlier = policy::format_utc(*policy::parse_utc(seen) - 8 * kDay);
+  text.replace(text.find(seen), seen.size(), earlier);
+  std::ofstream(grace_file, std::ios::trunc) << text;
   result = scan(setup, {"--enforce"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_FALSE(fleet_->host("whm1").find_token("root", "old-report")) << result.out;
@@ -326,11 +378,22 @@ TEST_F(EnforceCommandTest, HostileNamesNeitherBreakARecordNorReachARequest) {
   const auto records = trail_records(setup.audit);
   EXPECT_EQ(records.size(), lines);
   EXPECT_EQ(records_of(records, "host.held").size(), 1U);
-  bool named = false;
+  // Each hostile name is rejected by name, escaped, in its own coverage record.
+  std::size_t rejected = 0;
   for (const auto& r : records_of(records, "coverage.failed")) {
-    if (r.at("host").as_string() == "evil") named = true;
+    if (r.at("host").as_string() != "evil") continue;
+    const std::string reason(r.at("data").at("reason").as_string());
+    EXPECT_NE(reason.find("rejected token entry"), std::string::npos) << reason;
+    for (const char c : reason) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << reason;
+    ++rejected;
   }
-  EXPECT_TRUE(named);
+  EXPECT_EQ(rejected, std::size(hostile_names));
+  // The plan on stdout has no raw control character either (JSON escapes them).
+  for (const char c : result.out) {
+    if (c != '\n') {
+      EXPECT_GE(static_cast<unsigned char>(c), 0x20);
+    }
+  }
   const auto verified = verify(setup);
   EXPECT_EQ(verified.exit_code, 0) << verified.out;
 }

@@ -37,7 +37,7 @@ inline constexpr const char* kEnforcementPolicy = R"(rules:
   - id: max-age
     when: {older_than: 90d}
     action: revoke
-    grace: 4s
+    grace: 7d
 protected: ["breakglass-*"]
 )";
 
