@@ -244,6 +244,14 @@ std::string render_table(const Report& report) {
                       short_hash(m.policy_hash), m.sweep, m.before, m.after});
     }
     out += aligned(std::move(rows));
+    const auto unverifiable = std::ranges::count(report.mutations, std::string_view("unverifiable"),
+                                                 &ReportedMutation::result);
+    if (unverifiable > 0) {
+      out += "\nunverifiable: " + std::to_string(unverifiable) +
+             " mutation(s) could never be checked after a stop (the host left the configuration, "
+             "or its WHM user has no credential any more): whether they reached the host is "
+             "unknown; check those tokens by hand.\n";
+    }
   }
   if (!report.uncovered.empty()) {
     out += "\nNot covered (these accounts were not listed, so not checked):\n";

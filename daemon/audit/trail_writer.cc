@@ -147,7 +147,8 @@ static std::expected<void, std::string> attach(TrailWriter& writer, int& fd, std
                                                std::uint64_t& last_seq, std::string& last_hash,
                                                const std::filesystem::path& path,
                                                const std::optional<Head>& fallback,
-                                               std::string_view from, OpenReport* report);
+                                               std::string_view from, std::string_view head_source,
+                                               OpenReport* report);
 
 std::expected<TrailWriter, std::string> TrailWriter::open(TrailOptions options,
                                                           OpenReport* report) {
@@ -159,8 +160,9 @@ std::expected<TrailWriter, std::string> TrailWriter::open(TrailOptions options,
   }
   TrailWriter writer;
   writer.options_ = std::move(options);
+  const std::string head_source = "(" + writer.options_.head_file.string() + ")";
   auto attached = attach(writer, writer.fd_, writer.size_, writer.last_seq_, writer.last_hash_,
-                         writer.options_.path, *head, "head", report);
+                         writer.options_.path, *head, "head", head_source, report);
   if (!attached) return std::unexpected(attached.error());
   return writer;
 }
@@ -169,7 +171,8 @@ static std::expected<void, std::string> attach(TrailWriter& writer, int& fd, std
                                                std::uint64_t& last_seq, std::string& last_hash,
                                                const std::filesystem::path& path,
                                                const std::optional<Head>& fallback,
-                                               std::string_view from, OpenReport* report) {
+                                               std::string_view from, std::string_view head_source,
+                                               OpenReport* report) {
   OpenReport ignored;
   OpenReport& found = report != nullptr ? *report : ignored;
   found = OpenReport{};
@@ -236,6 +239,20 @@ static std::expected<void, std::string> attach(TrailWriter& writer, int& fd, std
       return refuse("audit trail: the last line of " + path.string() +
                     " is not an intact audit record; refusing to append. Run `tokenwarden "
                     "audit verify` on it and move the file away once it has been looked at");
+    }
+    // The head is never ahead of the trail it was taken from: the head file is written only
+    // after the records it names were synced. A head ahead of the file (or at the same seq with
+    // another hash) means the file was replaced by an older copy (a rollback) or cut short:
+    // appending would fork the chain there. An operator must look first.
+    if (fallback && (fallback->seq > *seq || (fallback->seq == *seq && fallback->hash != *hash))) {
+      return refuse("audit trail: " + path.string() + " ends at seq " + std::to_string(*seq) +
+                    " but the chain head " + std::string(head_source) + " is at seq " +
+                    std::to_string(fallback->seq) +
+                    (fallback->seq == *seq ? " with another hash" : "") +
+                    ": the trail was replaced by an older copy (rolled back) or cut short; "
+                    "refusing to append. Run `tokenwarden audit verify` on the trail files, "
+                    "keep this file as evidence and restore the trail or move this file away "
+                    "once it has been looked at");
     }
     last_seq = *seq;
     last_hash = *hash;
@@ -331,6 +348,17 @@ std::expected<std::optional<std::filesystem::path>, std::string> TrailWriter::ro
   for (int n = 1; std::filesystem::exists(rotated); ++n) {
     rotated = options_.path.string() + "." + stamp + "-" + std::to_string(n);
   }
+  // The head first, naming the file's new name: if the process is killed after the rename and
+  // before the new file's first record, the next start continues the chain from this head, not
+  // from an older one.
+  if (!options_.head_file.empty()) {
+    if (auto written =
+            write_atomically(options_.head_file, head_json(last_seq_, last_hash_, rotated));
+        !written) {
+      failure_ = written.error();
+      return std::unexpected(*failure_);
+    }
+  }
   if (::rename(options_.path.c_str(), rotated.c_str()) != 0) {
     failure_ = system_error("rename " + options_.path.string() + " to", rotated, errno);
     return std::unexpected(*failure_);
@@ -338,8 +366,8 @@ std::expected<std::optional<std::filesystem::path>, std::string> TrailWriter::ro
   ::close(fd_);
   fd_ = -1;
   const Head head{last_seq_, last_hash_, rotated.string()};
-  if (auto attached =
-          attach(*this, fd_, size_, last_seq_, last_hash_, options_.path, head, "file", nullptr);
+  if (auto attached = attach(*this, fd_, size_, last_seq_, last_hash_, options_.path, head, "file",
+                             "(this writer's last record)", nullptr);
       !attached) {
     failure_ = attached.error();
     return std::unexpected(*failure_);
@@ -368,8 +396,8 @@ std::expected<void, std::string> TrailWriter::reopen() {
   const Head head{last_seq_, last_hash_, current_name(fd_)};
   ::close(fd_);
   fd_ = -1;
-  if (auto attached =
-          attach(*this, fd_, size_, last_seq_, last_hash_, options_.path, head, "file", nullptr);
+  if (auto attached = attach(*this, fd_, size_, last_seq_, last_hash_, options_.path, head, "file",
+                             "(this writer's last record)", nullptr);
       !attached) {
     failure_ = attached.error();
     return std::unexpected(*failure_);

@@ -1,11 +1,14 @@
 #include "daemon/enforce/reconcile.h"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <iterator>
 #include <map>
+#include <set>
 
 #include "daemon/audit/open_intents.h"
 #include "daemon/audit/trail_reader.h"
@@ -86,18 +89,19 @@ asio::awaitable<Reconciliation> reconcile(whm::WhmClient& client,
                                           audit::TrailWriter& trail) {
   Reconciliation summary;
   std::map<AccountKey, std::expected<whm::TokenList, whm::WhmError>> listings;
-  std::map<AccountKey, std::string> not_listable;
+  std::set<AccountKey> unverifiable;
   for (const auto& intent : intents) {
     const AccountKey key{intent.host, intent.user};
-    if (listings.contains(key) || not_listable.contains(key)) continue;
+    if (listings.contains(key) || unverifiable.contains(key)) continue;
     const auto host = std::ranges::find(configuration.hosts, intent.host, &config::Host::name);
+    // Never listable again: unverifiable (deferring would keep the intent open for ever).
     if (host == configuration.hosts.end()) {
-      not_listable[key] = "the host is no longer in the configuration";
+      unverifiable.insert(key);
       continue;
     }
     const auto account = std::ranges::find(host->accounts, intent.user, &config::Account::user);
     if (account == host->accounts.end()) {
-      not_listable[key] = "no credential for this user in the configuration";
+      unverifiable.insert(key);
       continue;
     }
     listings.emplace(key, whm::TokenList{});
@@ -127,8 +131,12 @@ asio::awaitable<Reconciliation> reconcile(whm::WhmClient& client,
     const AccountKey key{intent.host, intent.user};
     audit::Event event;
     bool deferred = true;
-    if (const auto reason = not_listable.find(key); reason != not_listable.end()) {
-      event = audit::reconcile_deferred(intent, reason->second);
+    bool never_checked = false;
+    if (unverifiable.contains(key)) {
+      event =
+          audit::mutation_reconciled(intent, audit::ReconcileResult::unverifiable, std::nullopt);
+      deferred = false;
+      never_checked = true;
     } else if (const auto& listed = listings.at(key); !listed) {
       event = audit::reconcile_deferred(intent, listed.error().describe());
     } else if (!listed->rejected.empty()) {
@@ -144,21 +152,67 @@ asio::awaitable<Reconciliation> reconcile(whm::WhmClient& client,
       ++summary.deferred;
     } else {
       ++summary.reconciled;
+      if (never_checked) ++summary.unverifiable;
     }
   }
   co_return summary;
+}
+
+std::expected<std::vector<audit::OpenIntent>, std::string> open_intents_in_trail(
+    const std::filesystem::path& current) {
+  constexpr std::size_t kMaxFilesBack = 3;
+  auto newest = audit::read_trail_file(current);
+  if (!newest) return std::unexpected(newest.error());
+  std::vector<std::vector<audit::ReadRecord>> files;  // newest first
+  std::vector<std::filesystem::path> read{current};
+  files.push_back(std::move(*newest));
+  while (files.size() <= kMaxFilesBack) {
+    const auto& later = files.back();
+    if (later.empty() || !later.front().json) break;
+    const auto& first = *later.front().json;
+    const auto first_seq = audit::seq_of(first);
+    if (!first_seq || audit::string_member(first, "event") != "trail.continued") break;
+    const auto* data = first.if_contains("data");
+    if (data == nullptr || !data->is_object()) break;
+    const auto previous = audit::string_member(data->get_object(), "previous_file");
+    if (!previous || previous->empty()) break;
+    const std::filesystem::path earlier_path(*previous);
+    std::error_code error;
+    // A head-file continuation may name the current file itself: never read a file twice.
+    if (std::ranges::any_of(read, [&](const std::filesystem::path& seen) {
+          return std::filesystem::equivalent(seen, earlier_path, error);
+        })) {
+      break;
+    }
+    if (!std::filesystem::is_regular_file(earlier_path, error)) break;
+    auto earlier = audit::read_trail_file(earlier_path);
+    if (!earlier) break;  // unreadable: search what was read
+    // It must end before the later file begins, or it is not the file before in this chain.
+    std::optional<std::uint64_t> last_seq;
+    for (auto it = earlier->rbegin(); it != earlier->rend() && !last_seq; ++it) {
+      if (it->json) last_seq = audit::seq_of(*it->json);
+    }
+    if (!last_seq || *last_seq >= *first_seq) break;
+    read.push_back(earlier_path);
+    files.push_back(std::move(*earlier));
+  }
+  std::vector<audit::ReadRecord> records;  // chain order: oldest file first
+  for (auto file = files.rbegin(); file != files.rend(); ++file) {
+    std::ranges::move(*file, std::back_inserter(records));
+  }
+  return audit::open_intents(records);
 }
 
 asio::awaitable<TrailReconciliation> reconcile_trail(whm::WhmClient& client,
                                                      const config::Snapshot& configuration,
                                                      audit::TrailWriter& trail) {
   TrailReconciliation result;
-  auto records = audit::read_trail_file(trail.path());
-  if (!records) {
-    result.problem = records.error();
+  auto found = open_intents_in_trail(trail.path());
+  if (!found) {
+    result.problem = found.error();
     co_return result;
   }
-  auto intents = audit::open_intents(*records);
+  std::vector<audit::OpenIntent> intents = std::move(*found);
   result.open = intents.size();
   if (!intents.empty()) {
     result.done = co_await reconcile(client, configuration, std::move(intents), trail);

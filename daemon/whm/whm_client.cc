@@ -1,6 +1,9 @@
 #include "daemon/whm/whm_client.h"
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/use_awaitable.hpp>
+#include <type_traits>
 
 #include "daemon/text/printable.h"
 
@@ -25,7 +28,82 @@ ClientOptions client_options(const config::Settings& settings) {
 
 namespace {
 
-WhmError from_transport(const http::Error& error) {
+constexpr std::string_view kRedacted = "<redacted>";
+
+// The credentials one call must never show: the target's token, and for get_token_details the
+// token it asks about. Null entries are skipped.
+using Secrets = std::array<const config::Secret*, 2>;
+
+Secrets secrets_of(const Target& target, const config::Secret* other = nullptr) {
+  return Secrets{&target.token, other};
+}
+
+void replace_all(std::string& text, std::string_view needle) {
+  for (auto at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + kRedacted.size())) {
+    text.replace(at, needle.size(), kRedacted);
+  }
+}
+
+// text::printable cuts long text and puts "...(N bytes)" in its place. When a cut falls inside a
+// credential, the text before that marker ends with a prefix of it: that goes too.
+void redact_cuts(std::string& text, std::string_view needle) {
+  constexpr std::string_view kOpen = "...(";
+  constexpr std::string_view kClose = " bytes)";
+  for (auto marker = text.find(kOpen); marker != std::string::npos;
+       marker = text.find(kOpen, marker + kOpen.size())) {
+    const auto digits = marker + kOpen.size();
+    const auto end = text.find_first_not_of("0123456789", digits);
+    if (end == digits || end == std::string::npos ||
+        std::string_view(text).substr(end, kClose.size()) != kClose) {
+      continue;
+    }
+    for (std::size_t n = std::min(needle.size() - 1, marker); n > 0; --n) {
+      if (std::string_view(text).substr(marker - n, n) == needle.substr(0, n)) {
+        text.replace(marker - n, n, kRedacted);
+        marker = marker - n + kRedacted.size();
+        break;
+      }
+    }
+  }
+}
+
+// THE helper for every piece of host-supplied text that goes into a message (HTTP error bodies,
+// WHM's reason, anything the parsers quote from a response): a host may echo the Authorization
+// header, so every occurrence of a credential, as it is and as text::printable escapes it, is
+// replaced by "<redacted>", including the part of one that a cut left.
+std::string redact(std::string text, const Secrets& secrets) {
+  for (const auto* secret : secrets) {
+    if (secret == nullptr || secret->empty()) continue;
+    const std::string& raw = secret->reveal();
+    replace_all(text, raw);
+    redact_cuts(text, raw);
+    if (const std::string escaped = text::printable(raw, raw.size()); escaped != raw) {
+      replace_all(text, escaped);
+      redact_cuts(text, escaped);
+    }
+  }
+  return text;
+}
+
+WhmError redact(WhmError error, const Secrets& secrets) {
+  error.message = redact(std::move(error.message), secrets);
+  return error;
+}
+
+template <typename T>
+std::expected<T, WhmError> redact(std::expected<T, WhmError> result, const Secrets& secrets) {
+  if (!result) return std::unexpected(redact(std::move(result.error()), secrets));
+  if constexpr (std::is_same_v<T, TokenList>) {
+    for (auto& rejected : result->rejected) {
+      rejected.name = redact(std::move(rejected.name), secrets);
+      rejected.reason = redact(std::move(rejected.reason), secrets);
+    }
+  }
+  return result;
+}
+
+WhmError from_transport(const http::Error& error, const Secrets& secrets) {
   if (error.kind == http::ErrorKind::http_status &&
       (error.http_status == 401 || error.http_status == 403)) {
     return WhmError{WhmErrorKind::authentication,
@@ -35,9 +113,11 @@ WhmError from_transport(const http::Error& error) {
   }
   std::string message = error.detail;  // printable already (http::Error's contract)
   if (error.kind == http::ErrorKind::http_status && !error.body.empty()) {
-    message += ": " + text::printable(error.body, 80);
+    // Redacted before the cut, so that no part of a credential is left at the cut.
+    message += ": " + text::printable(redact(error.body, secrets), 80);
   }
-  return WhmError{WhmErrorKind::transport, std::move(message), error.kind, error.http_status};
+  return WhmError{WhmErrorKind::transport, redact(std::move(message), secrets), error.kind,
+                  error.http_status};
 }
 
 void add_state(FormParams& params, const std::vector<std::string>& acls,
@@ -73,14 +153,14 @@ WhmClient::Awaitable<std::string> WhmClient::call(const Target& target, std::str
   request.max_response_bytes = options_.max_response_bytes;
   http::Result result =
       co_await http::async_send(transport_, std::move(request), asio::use_awaitable);
-  if (!result) co_return std::unexpected(from_transport(result.error()));
+  if (!result) co_return std::unexpected(from_transport(result.error(), secrets_of(target)));
   co_return std::move(result->body);
 }
 
 WhmClient::Awaitable<TokenList> WhmClient::list_tokens(Target target) {
   auto body = co_await call(target, "api_token_list", {}, http::Method::get);
   if (!body) co_return std::unexpected(std::move(body.error()));
-  co_return parse_token_list(*body);
+  co_return redact(parse_token_list(*body), secrets_of(target));
 }
 
 WhmClient::Awaitable<std::optional<policy::Token>> WhmClient::get_token_details(
@@ -89,8 +169,9 @@ WhmClient::Awaitable<std::optional<policy::Token>> WhmClient::get_token_details(
   params.add("token", token.reveal());
   // POST: the secret is a parameter and must not sit in a URL.
   auto body = co_await call(target, "api_token_get_details", params, http::Method::post);
-  if (!body) co_return std::unexpected(std::move(body.error()));
-  co_return parse_token_details(*body);
+  const Secrets secrets = secrets_of(target, &token);
+  if (!body) co_return std::unexpected(redact(std::move(body.error()), secrets));
+  co_return redact(parse_token_details(*body), secrets);
 }
 
 WhmClient::Awaitable<policy::Token> WhmClient::update_token(Target target, TokenUpdate update) {
@@ -106,7 +187,7 @@ WhmClient::Awaitable<policy::Token> WhmClient::update_token(Target target, Token
   add_state(params, update.acls, update.expires_at, update.whitelist_ips);
   auto body = co_await call(target, "api_token_update", params, http::Method::get);
   if (!body) co_return std::unexpected(std::move(body.error()));
-  co_return parse_updated_token(*body);
+  co_return redact(parse_updated_token(*body), secrets_of(target));
 }
 
 WhmClient::Awaitable<void> WhmClient::revoke_tokens(Target target, std::vector<std::string> names) {
@@ -115,7 +196,7 @@ WhmClient::Awaitable<void> WhmClient::revoke_tokens(Target target, std::vector<s
   params.add_list("token_name", names);
   auto body = co_await call(target, "api_token_revoke", params, http::Method::get);
   if (!body) co_return std::unexpected(std::move(body.error()));
-  co_return parse_revoke(*body);
+  co_return redact(parse_revoke(*body), secrets_of(target));
 }
 
 WhmClient::Awaitable<CreatedToken> WhmClient::create_token(Target target, NewToken token) {
@@ -126,7 +207,7 @@ WhmClient::Awaitable<CreatedToken> WhmClient::create_token(Target target, NewTok
   if (token.whitelist_ips) params.add_list("whitelist_ip", *token.whitelist_ips);
   auto body = co_await call(target, "api_token_create", params, http::Method::get);
   if (!body) co_return std::unexpected(std::move(body.error()));
-  co_return parse_created_token(*body);
+  co_return redact(parse_created_token(*body), secrets_of(target));
 }
 
 }  // namespace tw::whm

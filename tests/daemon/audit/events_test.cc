@@ -92,6 +92,7 @@ TEST(EventsTest, Spellings) {
   EXPECT_EQ(spelling(ReconcileResult::applied), "applied");
   EXPECT_EQ(spelling(ReconcileResult::not_applied), "not_applied");
   EXPECT_EQ(spelling(ReconcileResult::diverged), "diverged");
+  EXPECT_EQ(spelling(ReconcileResult::unverifiable), "unverifiable");
 }
 
 TEST(EventsTest, ProcessAndConfiguration) {
@@ -259,6 +260,26 @@ TEST(EventsTest, Reconciliation) {
   EXPECT_EQ(deferred.type, "reconcile.deferred");
   expect_subject(deferred, {kSweep, "whm01", "root", "deploy", std::nullopt, kPolicy});
   EXPECT_EQ(json::serialize(deferred.data), R"({"intent_seq":17,"reason":"connection refused"})");
+}
+
+TEST(EventsTest, AnUnverifiableIntentIsReconciledWithNothingObserved) {
+  OpenIntent intent;
+  intent.seq = 23;
+  intent.sweep = kSweep;
+  intent.host = "gone-host";
+  intent.user = "root";
+  intent.token = "deploy";
+  intent.rule = "max-age";
+  intent.policy_hash = kPolicy;
+  intent.action = "update";
+  const Event event = mutation_reconciled(intent, ReconcileResult::unverifiable, std::nullopt);
+  EXPECT_EQ(event.type, "mutation.reconciled");
+  expect_subject(event, {kSweep, "gone-host", "root", "deploy", "max-age", kPolicy});
+  EXPECT_EQ(json::serialize(event.data),
+            R"({"intent_seq":23,"action":"update","result":"unverifiable","observed":null})");
+  // Nothing was listed: observed is null whatever is passed.
+  const Event passed = mutation_reconciled(intent, ReconcileResult::unverifiable, sample_token());
+  EXPECT_TRUE(passed.data.at("observed").is_null());
 }
 
 TEST(EventsTest, SweepFinishedAndTrail) {

@@ -159,6 +159,36 @@ TEST_F(ReportTest, EachIntentGetsTheResultOfItsOutcomeOrReconciliationElseOpen) 
   EXPECT_EQ(r.mutations[3].result, "applied");
 }
 
+TEST_F(ReportTest, AnUnverifiableIntentShowsAsSuchInEveryFormat) {
+  const auto e = revoke("whm-retired", "orphan");
+  const auto seq_e = trail_.add(mutation_intent("s3", kPolicyHash, e), "2026-11-03T10:00:02Z");
+  OpenIntent open_e;
+  open_e.seq = seq_e;
+  open_e.host = "whm-retired";
+  open_e.action = "revoke";
+  trail_.add(mutation_reconciled(open_e, ReconcileResult::unverifiable, std::nullopt),
+             "2026-11-04T08:00:01Z");
+  const auto r = report();
+  ASSERT_EQ(r.mutations.size(), 5U);
+  EXPECT_EQ(r.mutations[4].intent_seq, seq_e);
+  EXPECT_EQ(r.mutations[4].result, "unverifiable");
+
+  const auto table = render_report(r, ReportFormat::table);
+  EXPECT_NE(table.find("unverifiable: 1 mutation(s) could never be checked"), std::string::npos)
+      << table;
+  const auto orphan_row = table.find("orphan");
+  ASSERT_NE(orphan_row, std::string::npos);
+  EXPECT_NE(table.find("unverifiable", orphan_row), std::string::npos);
+  EXPECT_NE(render_report(r, ReportFormat::csv).find(",unverifiable," + std::to_string(seq_e)),
+            std::string::npos);
+  const auto doc = json::parse(render_report(r, ReportFormat::json)).as_object();
+  EXPECT_EQ(doc.at("mutations").as_array()[4].at("result").as_string(), "unverifiable");
+
+  // Without one, the table says nothing of it.
+  const auto day2 = render_report(report("2026-11-02", "2026-11-03"), ReportFormat::table);
+  EXPECT_EQ(day2.find("unverifiable"), std::string::npos) << day2;
+}
+
 TEST_F(ReportTest, AMutationSaysWhatWhereWhenAndWhy) {
   const auto r = report();
   ASSERT_EQ(r.mutations.size(), 4U);

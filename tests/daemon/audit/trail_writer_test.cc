@@ -213,6 +213,108 @@ TEST_F(TrailWriterTest, ContinuesFromTheHeadFileWhenTheTrailIsGone) {
   EXPECT_EQ(result.records, 4U);
 }
 
+TEST_F(TrailWriterTest, RotationWritesTheHeadBeforeRenaming) {
+  TrailOptions o = options();
+  o.max_bytes = 300;
+  o.head_file = dir_ / "audit.head";
+  std::string name_in_head;
+  {
+    auto writer = TrailWriter::open(o);
+    ASSERT_TRUE(writer) << writer.error();
+    for (int i = 1; i <= 4; ++i) ASSERT_TRUE(writer->append(numbered(i)));
+    // Stop the rotation right before its rename: the trail's name is gone (a hard link keeps
+    // its content), so the rename fails. The head must already name where the file was going.
+    fs::create_hard_link(o.path, dir_ / "kept");
+    fs::remove(o.path);
+    const auto rotated = writer->rotate_if_due();
+    ASSERT_FALSE(rotated);
+    const auto head = boost::json::parse(read_file(o.head_file)).as_object();
+    EXPECT_EQ(head.at("seq").as_int64(), 4);
+    EXPECT_EQ(head.at("hash").as_string(), writer->last_hash());
+    name_in_head = std::string(head.at("file").as_string());
+    EXPECT_EQ(fs::path(name_in_head).filename().string(), "audit.jsonl.20260301T120005.000Z");
+  }  // dropped failed: the head file is left as it was
+
+  // The state a kill right after the rename leaves: the file renamed, no new file yet. The next
+  // start chains on from the head, to the file the head names.
+  fs::rename(dir_ / "kept", name_in_head);
+  OpenReport report;
+  auto writer = TrailWriter::open(o, &report);
+  ASSERT_TRUE(writer) << writer.error();
+  EXPECT_TRUE(report.created);
+  const auto fresh = read({o.path});
+  ASSERT_EQ(fresh.size(), 1U);
+  EXPECT_EQ(event_of(fresh[0]), "trail.continued");
+  EXPECT_EQ(seq_of(*fresh[0].json), 5U);
+  EXPECT_EQ(fresh[0].json->at("data").at("previous_file").as_string(), name_in_head);
+  const VerifyResult result = verify(read({name_in_head, o.path}), {});
+  EXPECT_TRUE(result.ok) << result.problem;
+  EXPECT_EQ(result.records, 5U);
+}
+
+TEST_F(TrailWriterTest, ARotationLeavesTheHeadAtTheNewFile) {
+  TrailOptions o = options();
+  o.max_bytes = 300;
+  o.head_file = dir_ / "audit.head";
+  auto writer = TrailWriter::open(o);
+  ASSERT_TRUE(writer) << writer.error();
+  for (int i = 1; i <= 4; ++i) ASSERT_TRUE(writer->append(numbered(i)));
+  const auto rotated = writer->rotate_if_due();
+  ASSERT_TRUE(rotated) << rotated.error();
+  ASSERT_TRUE(*rotated);
+  const auto head = boost::json::parse(read_file(o.head_file)).as_object();
+  EXPECT_EQ(head.at("seq").as_int64(), 5);  // the new file's trail.continued
+  EXPECT_EQ(head.at("hash").as_string(), writer->last_hash());
+  EXPECT_EQ(head.at("file").as_string(), o.path.string());
+}
+
+TEST_F(TrailWriterTest, ATrailBehindTheHeadIsRefused) {
+  TrailOptions o = options();
+  o.head_file = dir_ / "audit.head";
+  {
+    auto writer = TrailWriter::open(o);
+    ASSERT_TRUE(writer) << writer.error();
+    for (int i = 1; i <= 3; ++i) ASSERT_TRUE(writer->append(numbered(i)));
+    ASSERT_TRUE(writer->sync());
+    fs::copy_file(o.path, dir_ / "older-copy");
+    for (int i = 4; i <= 5; ++i) ASSERT_TRUE(writer->append(numbered(i)));
+    ASSERT_TRUE(writer->close());  // head: seq 5
+  }
+  const std::string newer = read_file(o.path);
+  fs::copy_file(dir_ / "older-copy", o.path, fs::copy_options::overwrite_existing);  // rollback
+  const std::string older = read_file(o.path);
+
+  OpenReport report;
+  auto refused = TrailWriter::open(o, &report);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().find("ends at seq 3"), std::string::npos) << refused.error();
+  EXPECT_NE(refused.error().find("is at seq 5"), std::string::npos) << refused.error();
+  EXPECT_NE(refused.error().find("older copy"), std::string::npos) << refused.error();
+  EXPECT_NE(refused.error().find("audit.head"), std::string::npos) << refused.error();
+  ASSERT_TRUE(report.problem);
+  EXPECT_EQ(*report.problem, refused.error());
+  EXPECT_EQ(read_file(o.path), older);  // left as it was
+
+  // Another trail of as many records (another chain) is refused too.
+  {
+    TrailOptions other = options();
+    other.path = dir_ / "other.jsonl";
+    auto writer = TrailWriter::open(other);
+    ASSERT_TRUE(writer) << writer.error();
+    for (int i = 1; i <= 5; ++i) ASSERT_TRUE(writer->append(numbered(100 + i)));
+  }
+  fs::copy_file(dir_ / "other.jsonl", o.path, fs::copy_options::overwrite_existing);
+  auto forked = TrailWriter::open(o);
+  ASSERT_FALSE(forked);
+  EXPECT_NE(forked.error().find("another hash"), std::string::npos) << forked.error();
+
+  // The trail the head was taken from opens.
+  write_file(o.path, newer);
+  auto writer = TrailWriter::open(o);
+  ASSERT_TRUE(writer) << writer.error();
+  EXPECT_EQ(writer->last_seq(), 5U);
+}
+
 TEST_F(TrailWriterTest, AnUnreadableHeadFileIsRefused) {
   TrailOptions o = options();
   o.head_file = dir_ / "audit.head";

@@ -8,6 +8,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <ctime>
 
 #include "daemon/http/curl_multi_transport.h"
@@ -353,6 +354,114 @@ TEST_F(WhmClientTest, DeeplyNestedBodyIsAProtocolError) {
   ASSERT_FALSE(list.has_value());
   EXPECT_EQ(list.error().kind, WhmErrorKind::protocol);
   EXPECT_NE(list.error().message.find("deep"), std::string::npos) << list.error().message;
+}
+
+// A host may echo the Authorization header (so the credential) in what it answers. No error
+// message may carry it: messages reach the audit trail and stderr.
+void expect_redacted(const std::string& message, const std::string& secret) {
+  EXPECT_NE(message.find("<redacted>"), std::string::npos) << message;
+  // Not the credential, nor any 6 bytes of it (a cut may leave a part of one).
+  for (std::size_t at = 0; at + 6 <= secret.size(); ++at) {
+    EXPECT_EQ(message.find(secret.substr(at, 6)), std::string::npos) << message;
+  }
+}
+
+TEST_F(WhmClientTest, ACredentialInANonJsonBodyIsRedacted) {
+  const std::string secret = kRootSecret;
+  mock::Fault fault;
+  fault.kind = mock::FaultKind::kBody;
+  fault.body = "Bad request. Authorization: whm root:" + secret + " (denied)";
+  fault.remaining = 1;
+  mock_host().set_fault(fault);
+  const auto list = run(client_->list_tokens(target()));
+  ASSERT_FALSE(list.has_value());
+  EXPECT_EQ(list.error().kind, WhmErrorKind::protocol);
+  expect_redacted(list.error().describe(), secret);
+
+  // The body is quoted cut short: a cut inside the credential leaves no part of it either.
+  fault.body = std::string(45, '-') + secret + "--";
+  mock_host().set_fault(fault);
+  const auto cut = run(client_->list_tokens(target()));
+  ASSERT_FALSE(cut.has_value());
+  expect_redacted(cut.error().describe(), secret);
+}
+
+TEST_F(WhmClientTest, ACredentialInWhmsReasonIsRedacted) {
+  const std::string secret = kRootSecret;
+  mock::Fault fault;
+  fault.kind = mock::FaultKind::kResultZero;
+  fault.reason = "Invalid header \"Authorization: whm root:" + secret + "\" and again " + secret;
+  fault.remaining = 1;
+  mock_host().set_fault(fault);
+  const auto list = run(client_->list_tokens(target()));
+  ASSERT_FALSE(list.has_value());
+  EXPECT_EQ(list.error().kind, WhmErrorKind::api);
+  expect_redacted(list.error().message, secret);
+  EXPECT_EQ(list.error().message,
+            "Invalid header \"Authorization: whm root:<redacted>\" and again <redacted>");
+
+  // get_token_details: the token asked about is a credential too.
+  const std::string asked = "ASKEDABOUT0000000000000000000001";
+  fault.reason = "no such token " + asked + " for root:" + secret;
+  mock_host().set_fault(fault);
+  const auto details = run(client_->get_token_details(target(), config::Secret(asked)));
+  ASSERT_FALSE(details.has_value());
+  expect_redacted(details.error().message, secret);
+  expect_redacted(details.error().message, asked);
+}
+
+TEST_F(WhmClientTest, ACredentialInARejectedEntryIsRedacted) {
+  const std::string secret = kRootSecret;
+  mock::Fault fault;
+  fault.kind = mock::FaultKind::kBody;
+  fault.body = R"({"data":{"tokens":{"whm root:)" + secret + R"(":{"name":"whm root:)" + secret +
+               R"(","create_time":1700000000}}},)" +
+               R"("metadata":{"command":"api_token_list","reason":"OK","result":1,"version":1}})";
+  fault.remaining = 1;
+  mock_host().set_fault(fault);
+  const auto list = run(client_->list_tokens(target()));
+  ASSERT_TRUE(list.has_value()) << list.error().describe();
+  ASSERT_EQ(list->rejected.size(), 1U);
+  expect_redacted(list->rejected[0].name + " " + list->rejected[0].reason, secret);
+}
+
+// Answers every request with one fixed transport error (the mock's HTTP error pages are fixed).
+class FailingTransport : public http::Transport {
+ public:
+  FailingTransport(asio::io_context& io, http::Error error) : io_(io), error_(std::move(error)) {}
+  void send(http::Request /*request*/, Handler handler) override {
+    asio::post(io_, [handler = std::move(handler), error = error_]() mutable {
+      std::move(handler)(http::Result(std::unexpected(error)));
+    });
+  }
+
+ private:
+  asio::io_context& io_;
+  http::Error error_;
+};
+
+TEST_F(WhmClientTest, ACredentialInAnHttpErrorBodyIsRedacted) {
+  const std::string secret = kRootSecret;
+  for (const std::size_t padding : {0UL, 40UL, 60UL, 78UL}) {
+    http::Error error;
+    error.kind = http::ErrorKind::http_status;
+    error.http_status = 500;
+    error.detail = "HTTP 500";
+    error.body = std::string(padding, '.') + "Authorization: whm root:" + secret + "\r\n";
+    FailingTransport failing(io_, error);
+    WhmClient client(failing, ClientOptions{});
+    const auto list = run(client.list_tokens(target()));
+    ASSERT_FALSE(list.has_value());
+    EXPECT_EQ(list.error().kind, WhmErrorKind::transport);
+    EXPECT_EQ(list.error().http_status, 500);
+    if (padding + 24 < 80) {
+      expect_redacted(list.error().describe(), secret);
+    } else {
+      for (std::size_t at = 0; at + 6 <= secret.size(); ++at) {
+        EXPECT_EQ(list.error().describe().find(secret.substr(at, 6)), std::string::npos);
+      }
+    }
+  }
 }
 
 TEST_F(WhmClientTest, ServerErrorIsATransportError) {
