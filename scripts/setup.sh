@@ -12,6 +12,9 @@ packages=(
   libsystemd-dev libssl-dev libgtest-dev libgmock-dev
   # tools the demo and the tests use
   openssl jq
+  # the systemd unit's and the Debian package's tests (tests/systemd): systemd-analyze,
+  # systemd-sysusers, systemd-tmpfiles; cpack -G DEB's dpkg-shlibdeps and file; logrotate -d
+  systemd dpkg-dev file logrotate
 )
 
 missing=()
