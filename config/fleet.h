@@ -68,6 +68,8 @@ struct AuditSettings {
 // Settings that are not about one host.
 struct Settings {
   Mode mode = Mode::dry_run;
+  // The daemon sweeps each host once per interval, at a stable offset inside it (splay).
+  std::chrono::milliseconds interval{15 * 60 * 1000};
   unsigned concurrency = 64;  // hosts (requests) in flight at once
   Timeouts timeouts;
   std::size_t max_response_bytes = 8U << 20U;  // a body over this is cut off

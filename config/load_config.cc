@@ -47,6 +47,20 @@ void read_concurrency(const Field& field, LoadContext& context) {
   }
 }
 
+// The daemon's sweep period: at least a second (a shorter one would hammer the fleet), at most
+// a week (a longer one would leave the fleet unwatched).
+void read_interval(const Field& field, LoadContext& context) {
+  auto value = read_positive_duration(context.diagnostics, field);
+  if (!value) return;
+  if (*value < std::chrono::seconds(1) || *value > std::chrono::hours(24 * 7)) {
+    context.diagnostics.error(
+        field.position, field.path,
+        "interval must be between 1s and 1w, got " + policy::format_duration(*value));
+    return;
+  }
+  context.draft.settings.interval = *value;
+}
+
 void read_timeouts(const Field& field, LoadContext& context) {
   constexpr std::array<KeySpec, 2> kKeys{{{"connect"}, {"request"}}};
   const auto mapping = Mapping::read(context.diagnostics, field, kKeys);
@@ -202,8 +216,9 @@ struct TopLevelKey {
   KeySpec spec;
   void (*read)(const Field& value, LoadContext& context);
 };
-constexpr std::array<TopLevelKey, 10> kTopLevelKeys{{
+constexpr std::array<TopLevelKey, 11> kTopLevelKeys{{
     {{"mode"}, read_mode},
+    {{"interval"}, read_interval},
     {{"concurrency"}, read_concurrency},
     {{"timeouts"}, read_timeouts},
     {{"max_response_bytes"}, read_max_response_bytes},

@@ -20,6 +20,7 @@ constexpr const char* kUsage =
     "Keeps the API tokens of a fleet of cPanel WHM servers within policy.\n"
     "\n"
     "Commands:\n"
+    "  run         the daemon: sweep every host once per interval (systemd runs it)\n"
     "  inventory   list every token on every host (table, JSON or CSV)\n"
     "  check       validate the configuration, credentials and policies\n"
     "  scan        one sweep now: list, evaluate, plan; with --enforce, fix or revoke\n"
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
     }
     if (command == "inventory") return run_inventory(rest, streams);
     if (command == "check") return run_check(rest, streams);
+    if (command == "run") return run_daemon(rest, streams);
     if (command == "scan") return run_scan(rest, streams);
     if (command == "plan") return run_plan(rest, streams);
     if (command == "test") return run_test(rest, streams);

@@ -4,7 +4,8 @@
 # formats, checks the example policies (examples/policies), shows the plan a sweep would carry
 # out (dry run), then enforces it (`scan --enforce`: revokes and updates, each confirmed and
 # recorded in the audit trail), shows the inventory after, verifies the audit trail's hash
-# chain and prints the auditor's report; runs the example policy tests and shuts the mock down.
+# chain and prints the auditor's report; runs the daemon (`tokenwarden run`) for a few seconds
+# with a reload and a clean stop; runs the example policy tests and shuts the mock down.
 # Nothing leaves this machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -94,6 +95,29 @@ echo "== tokenwarden audit report   (what was changed, why, under which policy; 
 echo
 echo "== the first records of the audit trail (JSON lines, hash-chained: docs/audit.md)"
 head -n 2 "$work/log/audit.jsonl"
+
+# The daemon, as systemd runs it, for a few seconds: each host swept every 2 s at its own
+# offset, a reload (SIGHUP) half-way, then a clean stop (SIGTERM).
+echo "interval: 2s" >>"$config"
+echo
+echo "== tokenwarden run   (the daemon, 6 s: a sweep of each host every 2 s, SIGHUP, SIGTERM)"
+"$tokenwarden" run --config "$config" --log-level info 2>"$work/run.log" &
+daemon_pid=$!
+sleep 3
+kill -HUP "$daemon_pid"
+sleep 3
+kill -TERM "$daemon_pid"
+run_status=0
+wait "$daemon_pid" || run_status=$?
+cut -c 1-160 "$work/run.log"
+echo "(exit status $run_status after SIGTERM)"
+if [ "$run_status" -ne 0 ]; then
+  echo "demo: tokenwarden run should stop cleanly with status 0, got $run_status" >&2
+  exit 1
+fi
+echo
+echo "== tokenwarden audit verify, after the daemon"
+"$tokenwarden" audit verify "$work"/log/audit.jsonl*
 echo
 echo "== tokenwarden test examples/policy-tests"
 "$tokenwarden" test examples/policy-tests

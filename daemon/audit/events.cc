@@ -114,6 +114,8 @@ std::string_view spelling(ReconcileResult result) {
       return "not_applied";
     case ReconcileResult::diverged:
       return "diverged";
+    case ReconcileResult::unverifiable:
+      return "unverifiable";
   }
   return "diverged";
 }
@@ -178,6 +180,18 @@ Event policy_loaded(const policy::PolicySet& policies) {
   event.data["rules"] = policies.rules.size();
   event.data["exemptions"] = policies.exemptions.size();
   event.data["protected"] = string_array(policies.protected_tokens);
+  return event;
+}
+
+Event config_rejected(const std::string& source, const std::vector<std::string>& errors,
+                      const std::string& policy_hash) {
+  Event event;
+  event.type = "config.rejected";
+  event.subject.policy_hash = policy_hash;
+  event.data["source"] = source;
+  boost::json::array list;
+  for (const auto& error : errors) list.emplace_back(error);
+  event.data["errors"] = std::move(list);
   return event;
 }
 
@@ -291,7 +305,9 @@ Event mutation_reconciled(const OpenIntent& intent, ReconcileResult result,
   event.data["intent_seq"] = intent.seq;
   event.data["action"] = intent.action;
   event.data["result"] = spelling(result);
-  event.data["observed"] = token_state(observed);
+  // Nothing was listed for an unverifiable intent, whatever the caller passed.
+  event.data["observed"] =
+      result == ReconcileResult::unverifiable ? json::value(nullptr) : token_state(observed);
   return event;
 }
 

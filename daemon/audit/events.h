@@ -31,6 +31,11 @@ namespace tw::audit {
 [[nodiscard]] Event config_loaded(const config::Snapshot& configuration);
 // "policy.loaded" policy_hash; {files, rules, exemptions, protected}
 [[nodiscard]] Event policy_loaded(const policy::PolicySet& policies);
+// "config.rejected" policy_hash (of the configuration that goes on); {source, errors}: a reload
+// (SIGHUP) found errors; the previous configuration and policies keep running.
+[[nodiscard]] Event config_rejected(const std::string& source,
+                                    const std::vector<std::string>& errors,
+                                    const std::string& policy_hash);
 // "state.rebuilt" {file, reason}: the grace state was missing or unreadable and starts afresh.
 [[nodiscard]] Event state_rebuilt(const std::string& file, const std::string& reason);
 
@@ -102,9 +107,13 @@ enum class ReconcileResult {
   applied,      // the listing shows the intended state
   not_applied,  // the listing shows the state before
   diverged,     // neither: someone else changed the token meanwhile
+  // Can never be checked: the intent's host is no longer in the configuration, or its WHM user
+  // has no credential any more. Recorded with observed null; it closes the intent (deferring it
+  // would keep it open for ever, and an open intent holds back the trail's rotation).
+  unverifiable,
 };
 // "mutation.reconciled" sweep (of the intent), host, user, token, rule, policy_hash (of the
-// intent); {intent_seq, action, result, observed}
+// intent); {intent_seq, action, result, observed}. For `unverifiable`, pass observed nullopt.
 [[nodiscard]] Event mutation_reconciled(const OpenIntent& intent, ReconcileResult result,
                                         const std::optional<policy::Token>& observed);
 // "reconcile.deferred" same subject; {intent_seq, reason}: the host could not be listed; the

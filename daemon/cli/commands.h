@@ -17,6 +17,7 @@ int run_audit(const std::vector<std::string_view>& args, Streams streams);
 int run_inventory(const std::vector<std::string_view>& args, Streams streams);
 int run_check(const std::vector<std::string_view>& args, Streams streams);
 int run_plan(const std::vector<std::string_view>& args, Streams streams);
+int run_daemon(const std::vector<std::string_view>& args, Streams streams);
 int run_scan(const std::vector<std::string_view>& args, Streams streams);
 int run_test(const std::vector<std::string_view>& args, Streams streams);
 

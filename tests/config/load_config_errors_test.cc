@@ -20,17 +20,18 @@ class LoadConfigErrorsTest : public ConfigTest {
 };
 
 TEST_F(LoadConfigErrorsTest, UnknownTopLevelKey) {
-  expect_single_error(R"(credentials_dir: credentials
+  expect_single_error(
+      R"(credentials_dir: credentials
 modus: enforce
 fleet:
   hosts:
     - {name: whm01, address: whm01.example.net, credential: whm01}
 )",
-                      2, 1,
-                      {"modus: unknown key",
-                       "expected one of: mode, concurrency, timeouts, max_response_bytes, "
-                       "credentials_dir, policies, limits, audit, state_dir, fleet",
-                       "did you mean 'mode'?"});
+      2, 1,
+      {"modus: unknown key",
+       "expected one of: mode, interval, concurrency, timeouts, max_response_bytes, "
+       "credentials_dir, policies, limits, audit, state_dir, fleet",
+       "did you mean 'mode'?"});
 }
 
 TEST_F(LoadConfigErrorsTest, BadModeListsBothAndSuggestsTheClosest) {
@@ -44,6 +45,14 @@ TEST_F(LoadConfigErrorsTest, BadModeListsBothAndSuggestsTheClosest) {
   const ConfigErrors errors = errors_of("mode: true\nfleet: {hosts: []}\n");
   ASSERT_EQ(errors.size(), 1U) << format_errors(errors);
   EXPECT_EQ(errors[0].message, "mode: 'true' is not a mode: use dry-run or enforce");
+}
+
+TEST_F(LoadConfigErrorsTest, IntervalOutsideOneSecondToOneWeek) {
+  expect_single_error("interval: 500ms\nfleet: {hosts: []}\n", 1, 11,
+                      {"interval: interval must be between 1s and 1w, got 500ms"});
+  expect_single_error("fleet: {hosts: []}\ninterval: 8d\n", 2, 11,
+                      {"interval: interval must be between 1s and 1w, got 8d"});
+  expect_single_error("interval: often\nfleet: {hosts: []}\n", 1, 11, {"interval:"});
 }
 
 TEST_F(LoadConfigErrorsTest, UnknownAuditKeySuggestsTheClosestOne) {

@@ -127,6 +127,14 @@ fleet:
   EXPECT_EQ(snapshot.settings.limits.max_revoke_percent_per_host, 100U);
 }
 
+TEST_F(LoadConfigTest, IntervalIsReadAndDefaultsToFifteenMinutes) {
+  EXPECT_EQ(snapshot_of("fleet: {hosts: []}\n").settings.interval, std::chrono::minutes(15));
+  EXPECT_EQ(snapshot_of("interval: 2s\nfleet: {hosts: []}\n").settings.interval,
+            std::chrono::seconds(2));
+  EXPECT_EQ(snapshot_of("interval: 1w\nfleet: {hosts: []}\n").settings.interval,
+            std::chrono::hours(24 * 7));
+}
+
 TEST_F(LoadConfigTest, EnforcementKeysAreRead) {
   const Snapshot snapshot = snapshot_of(R"(mode: enforce
 audit: {path: /var/log/tokenwarden/audit.log, max_bytes: 1048576}
