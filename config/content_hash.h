@@ -1,5 +1,7 @@
 #pragma once
-// SHA-256 over byte strings (OpenSSL's EVP API), for the policy version. Internal to config/.
+// SHA-256 over byte strings (OpenSSL's EVP API), for the policy version. Also the one SHA-256 of
+// daemon/audit/ (record.h's sha256_hex, the audit trail's hash chain), which is why it is not
+// internal to config/ like most of its headers.
 
 #include <optional>
 #include <span>

@@ -15,6 +15,38 @@ using TokenKey = std::tuple<std::size_t, std::size_t, std::string>;
 
 }  // namespace
 
+std::string_view spelling(ActionKind kind) {
+  switch (kind) {
+    case ActionKind::report:
+      return "report";
+    case ActionKind::update:
+      return "update";
+    case ActionKind::revoke:
+      return "revoke";
+  }
+  return "report";
+}
+
+std::string_view spelling(Decision decision) {
+  switch (decision) {
+    case Decision::apply:
+      return "apply";
+    case Decision::report:
+      return "report";
+    case Decision::in_grace:
+      return "in-grace";
+    case Decision::held_by_cap:
+      return "held-by-cap";
+    case Decision::protected_token:
+      return "protected";
+    case Decision::exempted:
+      return "exempted";
+    case Decision::unfixable:
+      return "unfixable";
+  }
+  return "report";
+}
+
 std::size_t Plan::mutations() const {
   return static_cast<std::size_t>(std::ranges::count_if(
       actions, [](const PlannedAction& action) { return action.decision == Decision::apply; }));

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -75,5 +76,11 @@ struct Plan {
 [[nodiscard]] Plan plan(const PolicySet& policies, const std::vector<HostSnapshot>& snapshots,
                         const std::vector<Finding>& findings, const Limits& limits,
                         const GraceState& grace, EpochSeconds now);
+
+// How an action kind and a decision are spelt wherever they are shown or recorded (`plan --format
+// json`, the plan table, the audit trail, policy test files): "report", "update", "revoke";
+// "apply", "report", "in-grace", "held-by-cap", "protected", "exempted", "unfixable".
+[[nodiscard]] std::string_view spelling(ActionKind kind);
+[[nodiscard]] std::string_view spelling(Decision decision);
 
 }  // namespace tw::policy

@@ -11,27 +11,6 @@ namespace tw::audit {
 namespace json = boost::json;
 namespace {
 
-// As `plan --format json` spells decisions (daemon/report/plan_format.cc).
-std::string_view decision_spelling(policy::Decision decision) {
-  switch (decision) {
-    case policy::Decision::apply:
-      return "apply";
-    case policy::Decision::report:
-      return "report";
-    case policy::Decision::in_grace:
-      return "in-grace";
-    case policy::Decision::held_by_cap:
-      return "held-by-cap";
-    case policy::Decision::protected_token:
-      return "protected";
-    case policy::Decision::exempted:
-      return "exempted";
-    case policy::Decision::unfixable:
-      return "unfixable";
-  }
-  return "report";
-}
-
 json::value utc_or_null(const std::optional<policy::EpochSeconds>& time) {
   if (!time) return nullptr;
   return json::value(policy::format_utc(*time));
@@ -81,18 +60,6 @@ Subject intent_subject(const OpenIntent& intent) {
 }
 
 }  // namespace
-
-std::string_view spelling(policy::ActionKind kind) {
-  switch (kind) {
-    case policy::ActionKind::report:
-      return "report";
-    case policy::ActionKind::update:
-      return "update";
-    case policy::ActionKind::revoke:
-      return "revoke";
-  }
-  return "report";
-}
 
 std::string_view spelling(OutcomeResult result) {
   switch (result) {
@@ -235,7 +202,7 @@ Event finding(const std::string& sweep, const std::string& policy_hash,
       "finding", {sweep, finding.host, finding.user, finding.token, finding.rule_id, policy_hash});
   event.data["action"] = spelling(finding.action);
   event.data["why"] = finding.why;
-  event.data["decision"] = decision_spelling(planned.decision);
+  event.data["decision"] = spelling(planned.decision);
   event.data["exempted"] = finding.exemption.has_value();
   event.data["protected"] = finding.protected_token;
   event.data["due_at"] = utc_or_null(planned.due_at);

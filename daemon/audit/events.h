@@ -153,7 +153,8 @@ struct SweepSummary {
 // --- Helpers shared with the readers ---
 [[nodiscard]] boost::json::value token_state(const std::optional<policy::Token>& token);
 [[nodiscard]] boost::json::value intended_state(const std::optional<policy::IntendedState>& after);
-[[nodiscard]] std::string_view spelling(policy::ActionKind kind);
+// Actions and decisions as plans spell them (policy/plan.h).
+using policy::spelling;
 [[nodiscard]] std::string_view spelling(OutcomeResult result);
 [[nodiscard]] std::string_view spelling(ReconcileResult result);
 

@@ -9,21 +9,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::optional<std::uint64_t> unsigned_member(const json::object& object, std::string_view name) {
-  const auto* value = object.if_contains(name);
-  if (value == nullptr) return std::nullopt;
-  if (value->is_uint64()) return value->get_uint64();
-  if (value->is_int64() && value->get_int64() >= 0) {
-    return static_cast<std::uint64_t>(value->get_int64());
-  }
-  return std::nullopt;
-}
-
-const json::object* data_of(const json::object& record) {
-  const auto* data = record.if_contains("data");
-  return data != nullptr && data->is_object() ? &data->get_object() : nullptr;
-}
-
 OpenIntent intent_from(const json::object& record, std::uint64_t seq) {
   OpenIntent intent;
   intent.seq = seq;

@@ -1,13 +1,12 @@
 #include "daemon/audit/record.h"
 
-#include <openssl/evp.h>
-
-#include <array>
 #include <boost/json.hpp>
 #include <charconv>
-#include <memory>
+#include <span>
 #include <stdexcept>
+#include <utility>
 
+#include "config/content_hash.h"
 #include "policy/timestamp.h"
 
 namespace tw::audit {
@@ -129,23 +128,9 @@ bool is_lower_hex(std::string_view text) {
 }  // namespace
 
 std::string sha256_hex(std::string_view bytes) {
-  const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
-                                                                        &EVP_MD_CTX_free);
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(context.get(), bytes.data(), bytes.size()) != 1 ||
-      EVP_DigestFinal_ex(context.get(), digest.data(), &length) != 1) {
-    throw std::runtime_error("SHA-256 failed (OpenSSL)");
-  }
-  constexpr std::string_view kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(std::size_t{length} * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(kHex[digest[i] >> 4U]);
-    out.push_back(kHex[digest[i] & 0xfU]);
-  }
-  return out;
+  auto hex = config::sha256_hex(std::span(&bytes, 1));
+  if (!hex) throw std::runtime_error("SHA-256 failed (OpenSSL)");
+  return std::move(*hex);
 }
 
 Record make_record(const Event& event, std::uint64_t seq, EpochMillis time,

@@ -68,8 +68,8 @@ struct Record {
 // epoch number (seconds or milliseconds would be ambiguous).
 [[nodiscard]] std::optional<EpochMillis> parse_utc_millis(std::string_view text);
 
-// SHA-256 of `bytes` as 64 lowercase hex digits (OpenSSL EVP). Throws std::runtime_error only
-// when OpenSSL fails (out of memory).
+// SHA-256 of `bytes` as 64 lowercase hex digits (config::sha256_hex, OpenSSL EVP). Throws
+// std::runtime_error only when OpenSSL fails (out of memory).
 [[nodiscard]] std::string sha256_hex(std::string_view bytes);
 
 }  // namespace tw::audit

@@ -6,6 +6,9 @@
 #include <map>
 #include <set>
 
+#include "daemon/text/columns.h"
+#include "daemon/text/csv.h"
+#include "daemon/text/join.h"
 #include "daemon/text/printable.h"
 
 namespace tw::audit {
@@ -13,36 +16,12 @@ namespace json = boost::json;
 
 namespace {
 
-std::optional<std::uint64_t> unsigned_member(const json::object& object, std::string_view name) {
-  const auto* value = object.if_contains(name);
-  if (value == nullptr) return std::nullopt;
-  if (value->is_uint64()) return value->get_uint64();
-  if (value->is_int64() && value->get_int64() >= 0) {
-    return static_cast<std::uint64_t>(value->get_int64());
-  }
-  return std::nullopt;
-}
-
-const json::object* data_of(const json::object& record) {
-  const auto* data = record.if_contains("data");
-  return data != nullptr && data->is_object() ? &data->get_object() : nullptr;
-}
-
 std::string join_strings(const json::array& items, std::string_view separator) {
   std::string out;
   for (const auto& item : items) {
     if (!item.is_string()) continue;
     if (!out.empty()) out += separator;
     out += item.get_string();
-  }
-  return out;
-}
-
-std::string join(const std::vector<std::string>& items, std::string_view separator) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
   }
   return out;
 }
@@ -91,39 +70,13 @@ std::string summarise_state(const json::value& state) {
     const auto list = join_strings(ips->get_array(), ",");
     parts.push_back("ips=" + (list.empty() ? std::string("(none)") : list));
   }
-  return join(parts, all_phrases ? ", " : " ");
+  return text::join(parts, all_phrases ? ", " : " ");
 }
 
 std::optional<EpochMillis> time_of(const json::object& record) {
   const auto ts = string_member(record, "ts");
   if (!ts) return std::nullopt;
   return parse_utc_millis(*ts);
-}
-
-// RFC 4180 quoting, and a leading apostrophe on a cell a spreadsheet would run as a formula
-// (starts with = + - @, a tab or a CR), as daemon/inventory/inventory_format.cc does.
-std::string csv_cell(std::string_view value) {
-  std::string cell(value);
-  if (!cell.empty() && std::string_view("=+-@\t\r").find(cell.front()) != std::string_view::npos) {
-    cell.insert(0, 1, '\'');
-  }
-  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
-  std::string out = "\"";
-  for (const char c : cell) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-void csv_line(std::string& out, const std::vector<std::string>& cells) {
-  bool first = true;
-  for (const auto& cell : cells) {
-    if (!first) out += ',';
-    out += csv_cell(cell);
-    first = false;
-  }
-  out += "\r\n";
 }
 
 std::vector<std::string> mutation_cells(const ReportedMutation& m) {
@@ -133,7 +86,7 @@ std::vector<std::string> mutation_cells(const ReportedMutation& m) {
           m.user,
           m.token,
           m.action,
-          join(m.rules, " "),
+          text::join(m.rules, " "),
           m.policy_hash,
           m.result,
           std::to_string(m.intent_seq),
@@ -147,12 +100,12 @@ std::vector<std::string> gap_cells(const ReportedGap& g) {
 
 std::string render_csv(const Report& report) {
   std::string out;
-  csv_line(out, {"time", "sweep", "host", "user", "token", "action", "rules", "policy_hash",
-                 "result", "intent_seq", "before", "after"});
-  for (const auto& m : report.mutations) csv_line(out, mutation_cells(m));
+  text::append_csv_line(out, {"time", "sweep", "host", "user", "token", "action", "rules",
+                              "policy_hash", "result", "intent_seq", "before", "after"});
+  for (const auto& m : report.mutations) text::append_csv_line(out, mutation_cells(m));
   out += "\r\n";
-  csv_line(out, {"time", "sweep", "host", "user", "reason"});
-  for (const auto& g : report.uncovered) csv_line(out, gap_cells(g));
+  text::append_csv_line(out, {"time", "sweep", "host", "user", "reason"});
+  for (const auto& g : report.uncovered) text::append_csv_line(out, gap_cells(g));
   return out;
 }
 
@@ -200,20 +153,7 @@ std::string aligned(std::vector<std::vector<std::string>> rows) {
   for (auto& row : rows) {
     for (auto& cell : row) cell = text::printable(cell, 400);
   }
-  std::vector<std::size_t> widths(rows.front().size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
-    }
-    out += line + "\n";
-  }
-  return out;
+  return text::aligned_columns(rows);
 }
 
 // `sha256:` and the first 12 hex digits: enough to tell policy versions apart on screen.
@@ -240,7 +180,7 @@ std::string render_table(const Report& report) {
                                                 "AFTER"}};
     for (const auto& m : report.mutations) {
       rows.push_back({format_utc_millis(m.time), m.host, m.user, m.token, m.action,
-                      join(m.rules, ","), m.result, std::to_string(m.intent_seq),
+                      text::join(m.rules, ","), m.result, std::to_string(m.intent_seq),
                       short_hash(m.policy_hash), m.sweep, m.before, m.after});
     }
     out += aligned(std::move(rows));

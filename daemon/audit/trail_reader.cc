@@ -82,14 +82,24 @@ std::optional<std::string> string_member(const boost::json::object& record, std:
   return std::string(value->get_string());
 }
 
-std::optional<std::uint64_t> seq_of(const boost::json::object& record) {
-  const auto* value = record.if_contains("seq");
+std::optional<std::uint64_t> unsigned_member(const boost::json::object& object,
+                                             std::string_view name) {
+  const auto* value = object.if_contains(name);
   if (value == nullptr) return std::nullopt;
   if (value->is_uint64()) return value->get_uint64();
   if (value->is_int64() && value->get_int64() >= 0) {
     return static_cast<std::uint64_t>(value->get_int64());
   }
   return std::nullopt;
+}
+
+std::optional<std::uint64_t> seq_of(const boost::json::object& record) {
+  return unsigned_member(record, "seq");
+}
+
+const boost::json::object* data_of(const boost::json::object& record) {
+  const auto* data = record.if_contains("data");
+  return data != nullptr && data->is_object() ? &data->get_object() : nullptr;
 }
 
 }  // namespace tw::audit

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tw::audit {
@@ -35,6 +36,11 @@ struct ReadRecord {
 // Convenience accessors on a parsed record; nullopt when absent or of another type.
 [[nodiscard]] std::optional<std::string> string_member(const boost::json::object& record,
                                                        std::string_view name);
+// A non-negative integer member (however Boost.JSON stored it).
+[[nodiscard]] std::optional<std::uint64_t> unsigned_member(const boost::json::object& object,
+                                                           std::string_view name);
 [[nodiscard]] std::optional<std::uint64_t> seq_of(const boost::json::object& record);
+// The record's `data` object; nullptr when absent or not an object.
+[[nodiscard]] const boost::json::object* data_of(const boost::json::object& record);
 
 }  // namespace tw::audit

@@ -333,6 +333,28 @@ std::string head_json(std::uint64_t seq, const std::string& hash,
 
 }  // namespace
 
+std::expected<void, std::string> TrailWriter::write_head(const std::filesystem::path& file) {
+  if (options_.head_file.empty()) return {};
+  if (auto written = write_atomically(options_.head_file, head_json(last_seq_, last_hash_, file));
+      !written) {
+    failure_ = written.error();
+    return std::unexpected(*failure_);
+  }
+  return {};
+}
+
+std::expected<void, std::string> TrailWriter::continue_in_new_file(
+    std::optional<std::string> previous_file) {
+  const Head head{last_seq_, last_hash_, std::move(previous_file)};
+  if (auto attached = attach(*this, fd_, size_, last_seq_, last_hash_, options_.path, head, "file",
+                             "(this writer's last record)", nullptr);
+      !attached) {
+    failure_ = attached.error();
+    return std::unexpected(*failure_);
+  }
+  return write_head(options_.path);
+}
+
 std::expected<std::optional<std::filesystem::path>, std::string> TrailWriter::rotate_if_due() {
   if (failure_) return std::unexpected(*failure_);
   if (fd_ < 0) return std::unexpected("audit trail " + options_.path.string() + " is closed");
@@ -351,34 +373,15 @@ std::expected<std::optional<std::filesystem::path>, std::string> TrailWriter::ro
   // The head first, naming the file's new name: if the process is killed after the rename and
   // before the new file's first record, the next start continues the chain from this head, not
   // from an older one.
-  if (!options_.head_file.empty()) {
-    if (auto written =
-            write_atomically(options_.head_file, head_json(last_seq_, last_hash_, rotated));
-        !written) {
-      failure_ = written.error();
-      return std::unexpected(*failure_);
-    }
-  }
+  if (auto written = write_head(rotated); !written) return std::unexpected(written.error());
   if (::rename(options_.path.c_str(), rotated.c_str()) != 0) {
     failure_ = system_error("rename " + options_.path.string() + " to", rotated, errno);
     return std::unexpected(*failure_);
   }
   ::close(fd_);
   fd_ = -1;
-  const Head head{last_seq_, last_hash_, rotated.string()};
-  if (auto attached = attach(*this, fd_, size_, last_seq_, last_hash_, options_.path, head, "file",
-                             "(this writer's last record)", nullptr);
-      !attached) {
-    failure_ = attached.error();
-    return std::unexpected(*failure_);
-  }
-  if (!options_.head_file.empty()) {
-    if (auto written =
-            write_atomically(options_.head_file, head_json(last_seq_, last_hash_, options_.path));
-        !written) {
-      failure_ = written.error();
-      return std::unexpected(*failure_);
-    }
+  if (auto continued = continue_in_new_file(rotated.string()); !continued) {
+    return std::unexpected(continued.error());
   }
   return rotated;
 }
@@ -393,24 +396,10 @@ std::expected<void, std::string> TrailWriter::reopen() {
       open_file.st_dev == at_path.st_dev && open_file.st_ino == at_path.st_ino) {
     return {};  // not moved: nothing to do
   }
-  const Head head{last_seq_, last_hash_, current_name(fd_)};
+  auto previous_file = current_name(fd_);
   ::close(fd_);
   fd_ = -1;
-  if (auto attached = attach(*this, fd_, size_, last_seq_, last_hash_, options_.path, head, "file",
-                             "(this writer's last record)", nullptr);
-      !attached) {
-    failure_ = attached.error();
-    return std::unexpected(*failure_);
-  }
-  if (!options_.head_file.empty()) {
-    if (auto written =
-            write_atomically(options_.head_file, head_json(last_seq_, last_hash_, options_.path));
-        !written) {
-      failure_ = written.error();
-      return std::unexpected(*failure_);
-    }
-  }
-  return {};
+  return continue_in_new_file(std::move(previous_file));
 }
 
 std::expected<void, std::string> TrailWriter::close() {
@@ -419,13 +408,9 @@ std::expected<void, std::string> TrailWriter::close() {
   if (!failure_) {
     if (auto synced = sync(); !synced) result = std::unexpected(synced.error());
   }
-  if (!failure_ && !options_.head_file.empty()) {
-    if (auto written =
-            write_atomically(options_.head_file, head_json(last_seq_, last_hash_, options_.path));
-        !written) {
-      failure_ = written.error();
+  if (!failure_) {
+    if (auto written = write_head(options_.path); !written)
       result = std::unexpected(written.error());
-    }
   }
   ::close(fd_);
   fd_ = -1;

@@ -91,6 +91,14 @@ class TrailWriter {
  private:
   TrailWriter() = default;
 
+  // Writes the head file (when options_.head_file is set): this writer's last record, found in
+  // `file`. An error is latched.
+  std::expected<void, std::string> write_head(const std::filesystem::path& file);
+  // After the old file was closed (rotated or moved away): opens options_.path again, starts it
+  // with "trail.continued" naming `previous_file` when it holds no record, and writes the head
+  // file. An error is latched.
+  std::expected<void, std::string> continue_in_new_file(std::optional<std::string> previous_file);
+
   TrailOptions options_;
   int fd_ = -1;
   std::uint64_t size_ = 0;  // bytes of whole records in the file

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "daemon/text/columns.h"
+#include "daemon/text/csv.h"
+#include "daemon/text/join.h"
 #include "daemon/text/printable.h"
 #include "policy/timestamp.h"
 
@@ -10,15 +13,6 @@ namespace tw::inventory {
 namespace json = boost::json;
 
 namespace {
-
-std::string join(const auto& items, std::string_view separator) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
-}
 
 // One token as its display fields, shared by the three formats.
 struct Row {
@@ -34,8 +28,8 @@ Row make_row(const AccountInventory& account, const policy::Token& token,
              token.expires_at ? policy::format_utc(*token.expires_at) : "never",
              token.expired_at(now) ? "yes" : "no",
              token.acls.full_access ? "yes" : "no",
-             token.acls.full_access ? "(all)" : join(token.acls.names, " "),
-             token.whitelist_ips ? join(*token.whitelist_ips, " ") : "any"};
+             token.acls.full_access ? "(all)" : text::join(token.acls.names, " "),
+             token.whitelist_ips ? text::join(*token.whitelist_ips, " ") : "any"};
 }
 
 std::string render_table(const std::vector<AccountInventory>& inventory, policy::EpochSeconds now) {
@@ -58,19 +52,7 @@ std::string render_table(const std::vector<AccountInventory>& inventory, policy:
                          rejected.name + "': " + rejected.reason);
     }
   }
-  std::vector<std::size_t> widths(rows.front().size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
-    }
-    out += line + "\n";
-  }
+  std::string out = text::aligned_columns(rows);
   std::size_t ok = 0;
   std::size_t tokens = 0;
   for (const auto& account : inventory) {
@@ -150,49 +132,24 @@ std::string render_json(const std::vector<AccountInventory>& inventory, policy::
   return json::serialize(document) + "\n";
 }
 
-// RFC 4180 quoting. A cell that a spreadsheet would run as a formula (it starts with = + - @,
-// a tab or a CR: a token name may start with '-', a host may send anything) gets a leading
-// apostrophe, so opening the report never executes what a host sent.
-std::string csv_cell(std::string_view value) {
-  std::string cell(value);
-  if (!cell.empty() && std::string_view("=+-@\t\r").find(cell.front()) != std::string_view::npos) {
-    cell.insert(0, 1, '\'');
-  }
-  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
-  std::string out = "\"";
-  for (const char c : cell) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string render_csv(const std::vector<AccountInventory>& inventory, policy::EpochSeconds now) {
   std::string out =
       "host,user,status,token,created,expires,expired,full_access,acls,whitelist_ips,error\r\n";
-  const auto line = [&out](std::initializer_list<std::string_view> cells) {
-    bool first = true;
-    for (const auto cell : cells) {
-      if (!first) out += ',';
-      out += csv_cell(cell);
-      first = false;
-    }
-    out += "\r\n";
-  };
   for (const auto& account : inventory) {
     if (!account.tokens) {
-      line({account.host, account.user, "error", "", "", "", "", "", "", "",
-            account.tokens.error().describe()});
+      text::append_csv_line(out, {account.host, account.user, "error", "", "", "", "", "", "", "",
+                                  account.tokens.error().describe()});
       continue;
     }
     for (const auto& token : account.tokens->tokens) {
       const auto r = make_row(account, token, now);
-      line({r.host, r.user, "ok", r.token, r.created, r.expires, r.expired, r.full_access,
-            token.acls.full_access ? "all" : r.acls, r.whitelist, ""});
+      text::append_csv_line(
+          out, {r.host, r.user, "ok", r.token, r.created, r.expires, r.expired, r.full_access,
+                token.acls.full_access ? "all" : r.acls, r.whitelist, ""});
     }
     for (const auto& rejected : account.tokens->rejected) {
-      line({account.host, account.user, "rejected", rejected.name, "", "", "", "", "", "",
-            rejected.reason});
+      text::append_csv_line(out, {account.host, account.user, "rejected", rejected.name, "", "", "",
+                                  "", "", "", rejected.reason});
     }
   }
   return out;

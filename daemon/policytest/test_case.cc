@@ -4,7 +4,6 @@
 
 #include <set>
 
-#include "daemon/report/plan_format.h"
 #include "policy/timestamp.h"
 
 namespace tw::policytest {
@@ -151,8 +150,8 @@ std::string outcome_of(const policy::Plan& plan, const std::string& user,
   for (const auto& action : plan.actions) {
     if (action.user != user || action.token != token) continue;
     if (action.decision == policy::Decision::apply)
-      return std::string(report::to_string(action.kind));
-    return std::string(report::to_string(action.decision));
+      return std::string(policy::spelling(action.kind));
+    return std::string(policy::spelling(action.decision));
   }
   return "none";
 }

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "daemon/text/join.h"
 #include "policy/timestamp.h"
 
 namespace tw::report {
@@ -13,60 +14,19 @@ std::optional<PlanFormat> parse_plan_format(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view to_string(policy::ActionKind kind) {
-  switch (kind) {
-    case policy::ActionKind::report:
-      return "report";
-    case policy::ActionKind::update:
-      return "update";
-    case policy::ActionKind::revoke:
-      return "revoke";
-  }
-  return "report";
-}
-
-std::string_view to_string(policy::Decision decision) {
-  switch (decision) {
-    case policy::Decision::apply:
-      return "apply";
-    case policy::Decision::report:
-      return "report";
-    case policy::Decision::in_grace:
-      return "in-grace";
-    case policy::Decision::held_by_cap:
-      return "held-by-cap";
-    case policy::Decision::protected_token:
-      return "protected";
-    case policy::Decision::exempted:
-      return "exempted";
-    case policy::Decision::unfixable:
-      return "unfixable";
-  }
-  return "report";
-}
-
 namespace {
-
-std::string join(const std::vector<std::string>& items, std::string_view separator) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
-}
 
 std::string expiry_text(const std::optional<policy::EpochSeconds>& at) {
   return at ? policy::format_utc(*at) : "never";
 }
 
 std::string whitelist_text(const std::optional<std::vector<std::string>>& ips) {
-  return ips ? join(*ips, " ") : "any";
+  return ips ? text::join(*ips, " ") : "any";
 }
 
 std::string acl_text(const policy::AclSet& acls) {
   if (acls.full_access) return "(all)";
-  return join(std::vector<std::string>(acls.names.begin(), acls.names.end()), " ");
+  return text::join(acls.names, " ");
 }
 
 // "acls: a b -> c; expires: never -> 2026-12-28T00:00:00Z" for the parts an update changes.
@@ -76,7 +36,7 @@ std::vector<std::string> changes(const policy::PlannedAction& action) {
   const auto& before = action.before;
   const auto& after = *action.after;
   const std::string old_acls = acl_text(before.acls);
-  const std::string new_acls = join(after.acls, " ");
+  const std::string new_acls = text::join(after.acls, " ");
   if (old_acls != new_acls &&
       !(before.acls.full_access && after.acls == std::vector<std::string>{"all"})) {
     out.push_back("acls: " + old_acls + " -> " + new_acls);
@@ -101,8 +61,9 @@ std::string render_table(const PlanReport& report) {
   if (plan.actions.empty()) out += "No token violates the policies.\n";
   for (const auto& action : plan.actions) {
     out += action.host + "  " + action.user + "  " + action.token + "  ->  " +
-           std::string(to_string(action.kind)) + " [" + std::string(to_string(action.decision)) +
-           "]  rules: " + join(action.rules, ", ") + "\n";
+           std::string(policy::spelling(action.kind)) + " [" +
+           std::string(policy::spelling(action.decision)) +
+           "]  rules: " + text::join(action.rules, ", ") + "\n";
     for (const auto& why : action.why) out += "    why: " + why + "\n";
     for (const auto& change : changes(action)) out += "    change: " + change + "\n";
     if (action.due_at) out += "    due: " + policy::format_utc(*action.due_at) + "\n";
@@ -178,8 +139,8 @@ std::string render_json(const PlanReport& report) {
     a["host"] = action.host;
     a["user"] = action.user;
     a["token"] = action.token;
-    a["action"] = to_string(action.kind);
-    a["decision"] = to_string(action.decision);
+    a["action"] = policy::spelling(action.kind);
+    a["decision"] = policy::spelling(action.decision);
     json::array rules;
     for (const auto& r : action.rules) rules.emplace_back(r);
     a["rules"] = std::move(rules);

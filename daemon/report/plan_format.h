@@ -43,9 +43,7 @@ struct PlanReport {
   std::vector<Outcome> outcomes;
 };
 
+// Actions and decisions are spelt as policy::spelling (policy/plan.h) spells them.
 [[nodiscard]] std::string render_plan(const PlanReport& report, PlanFormat format);
-
-[[nodiscard]] std::string_view to_string(policy::ActionKind kind);
-[[nodiscard]] std::string_view to_string(policy::Decision decision);
 
 }  // namespace tw::report

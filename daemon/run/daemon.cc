@@ -9,8 +9,6 @@
 #include <csignal>
 #include <set>
 
-#include "config/load_config.h"
-#include "config/load_policies.h"
 #include "daemon/audit/events.h"
 #include "daemon/enforce/reconcile.h"
 #include "daemon/state/grace_store.h"
@@ -44,13 +42,6 @@ std::chrono::steady_clock::time_point steady_at(EpochMillis at) {
   return std::chrono::steady_clock::now() + std::chrono::milliseconds(at - now_millis());
 }
 
-std::vector<std::string> describe(const config::ConfigErrors& errors) {
-  std::vector<std::string> out;
-  out.reserve(errors.size());
-  for (const auto& error : errors) out.push_back(error.to_string());
-  return out;
-}
-
 const config::Host* find_host(const Generation& generation, const std::string& name) {
   const auto& hosts = generation.configuration.hosts;
   const auto it = std::ranges::find(hosts, name, &config::Host::name);
@@ -68,27 +59,6 @@ Failure failure_of(const sweep::SweepResult& result) {
 }
 
 }  // namespace
-
-std::expected<Generation, std::vector<std::string>> load_generation(const DaemonOptions& options) {
-  config::LoadOptions load_options;
-  load_options.credentials_directory = options.credentials_directory;
-  auto configuration = config::load_config(options.config_file, load_options);
-  if (!configuration) return std::unexpected(describe(configuration.error()));
-  const auto& settings = configuration->settings;
-  if (settings.policies_dir.empty()) {
-    return std::unexpected(std::vector<std::string>{configuration->source.string() +
-                                                    ": no policies: set `policies: DIR`"});
-  }
-  if (settings.mode == config::Mode::enforce && (!settings.audit || settings.state_dir.empty())) {
-    return std::unexpected(std::vector<std::string>{
-        configuration->source.string() +
-        ": `mode: enforce` needs an audit trail and a state directory: set `audit: {path: "
-        "FILE}` and `state_dir: DIR`"});
-  }
-  auto policies = config::load_policies(settings.policies_dir, now_seconds());
-  if (!policies) return std::unexpected(describe(policies.error()));
-  return Generation{std::move(*configuration), std::move(*policies)};
-}
 
 int Daemon::run(const DaemonOptions& options) {
   auto generation = load_generation(options);
@@ -249,6 +219,7 @@ asio::awaitable<void> Daemon::sweep_host(std::shared_ptr<const Generation> gener
   mutations_failed_ += result.summary.failed;
   for (const auto& problem : result.problems) spdlog::error("{}: {}", host, problem);
   auto& loop = loops_[host];
+  loop.swept = true;
   const Failure failure = failure_of(result);
   if (failure == Failure::none) {
     loop.failures = 0;
@@ -274,156 +245,6 @@ asio::awaitable<void> Daemon::sweep_host(std::shared_ptr<const Generation> gener
                result.summary.confirmed);
   report_status(host + ": " + std::to_string(result.summary.findings) + " findings, " +
                 std::to_string(result.summary.sent) + " mutations");
-}
-
-void Daemon::report_status(const std::string& last) {
-  std::size_t ok = 0;
-  std::size_t failed = 0;
-  for (const auto& entry : loops_) {
-    if (entry.second.last_ok) {
-      ++ok;
-    } else {
-      ++failed;
-    }
-  }
-  std::string text = "hosts ok " + std::to_string(ok) + ", failed " + std::to_string(failed) +
-                     "; sweeps " + std::to_string(sweeps_) + "; mutations confirmed " +
-                     std::to_string(mutations_confirmed_) + ", failed " +
-                     std::to_string(mutations_failed_) + "; last: " + last;
-  if (trail_ && trail_->failed()) text = "AUDIT TRAIL NOT WRITABLE, nothing is mutated; " + text;
-  pending_status_ = std::move(text);
-  const auto next = last_status_ + std::chrono::seconds(1);
-  if (std::chrono::steady_clock::now() >= next) {
-    send_status();
-    return;
-  }
-  if (status_timer_armed_ || finished_) return;
-  status_timer_armed_ = true;
-  if (!status_timer_) status_timer_ = std::make_unique<asio::steady_timer>(io_);
-  status_timer_->expires_at(next);
-  status_timer_->async_wait([this](const boost::system::error_code& error) {
-    status_timer_armed_ = false;
-    if (!error && !finished_) send_status();
-  });
-}
-
-void Daemon::send_status() {
-  if (pending_status_.empty()) return;
-  notifier_.status(pending_status_);
-  pending_status_.clear();
-  last_status_ = std::chrono::steady_clock::now();
-}
-
-asio::awaitable<void> Daemon::watchdog_loop(std::chrono::microseconds period) {
-  watchdog_timer_ = std::make_unique<asio::steady_timer>(io_);
-  while (!finished_) {
-    notifier_.watchdog();
-    watchdog_timer_->expires_after(period);
-    const auto waited = co_await watchdog_timer_->async_wait(asio::as_tuple(asio::use_awaitable));
-    if (std::get<0>(waited)) break;
-  }
-}
-
-void Daemon::wait_for_signal() {
-  signals_.async_wait([this](const boost::system::error_code& error, int signal) {
-    if (error) return;
-    if (signal == SIGHUP) {
-      reload();
-    } else if (signal == SIGUSR1) {
-      reopen_trail();
-    } else {
-      stop();
-    }
-    if (!finished_) wait_for_signal();
-  });
-}
-
-void Daemon::reload() {
-  if (stopping_) return;
-  notifier_.reloading();
-  spdlog::info("reloading {}", options_.config_file.string());
-  auto loaded = load_generation(options_);
-  if (!loaded) {
-    for (const auto& error : loaded.error()) spdlog::error("reload: {}", error);
-    spdlog::error("reload rejected ({} error(s)): the previous configuration and policies go on",
-                  loaded.error().size());
-    if (trail_) {
-      (void)trail_->append(audit::config_rejected(options_.config_file.string(), loaded.error(),
-                                                  generation_->policies.hash));
-    }
-    notifier_.ready();
-    report_status("reload rejected");
-    return;
-  }
-  const auto& old_settings = generation_->configuration.settings;
-  const auto& new_settings = loaded->configuration.settings;
-  if (old_settings.audit != new_settings.audit ||
-      old_settings.state_dir != new_settings.state_dir ||
-      old_settings.concurrency != new_settings.concurrency ||
-      old_settings.timeouts.connect != new_settings.timeouts.connect ||
-      old_settings.timeouts.request != new_settings.timeouts.request) {
-    spdlog::warn(
-        "reload: audit, state_dir, concurrency and timeouts take effect at the next "
-        "restart");
-  }
-  generation_ = std::make_shared<const Generation>(std::move(*loaded));
-  if (trail_) {
-    (void)trail_->append(audit::config_loaded(generation_->configuration));
-    (void)trail_->append(audit::policy_loaded(generation_->policies));
-  }
-  spdlog::info("reloaded: {} host(s), policy {}", generation_->configuration.hosts.size(),
-               generation_->policies.hash);
-  // Waiting loops work out their slot again (the interval may have changed); new hosts start.
-  for (auto& entry : loops_) {
-    if (entry.second.timer) entry.second.timer->cancel();
-  }
-  start_missing_loops();
-  notifier_.ready();
-  report_status("reloaded");
-}
-
-void Daemon::reopen_trail() {
-  if (!trail_) return;
-  if (auto reopened = trail_->reopen(); !reopened) {
-    spdlog::error("reopening the audit trail: {}", reopened.error());
-  } else {
-    spdlog::info("audit trail reopened: {}", trail_->path().string());
-  }
-}
-
-void Daemon::stop() {
-  if (stopping_) return;
-  stopping_ = true;
-  notifier_.stopping();
-  spdlog::info("stopping: nothing new starts; a mutation in flight finishes");
-  for (auto& entry : loops_) {
-    if (entry.second.timer) entry.second.timer->cancel();
-  }
-  // Listings still running after the request timeout (and a margin) are cancelled.
-  stop_deadline_ = std::make_unique<asio::steady_timer>(io_);
-  stop_deadline_->expires_after(generation_->configuration.settings.timeouts.request +
-                                std::chrono::seconds(2));
-  stop_deadline_->async_wait([this](const boost::system::error_code& error) {
-    if (!error && !finished_ && transport_) transport_->cancel_all();
-  });
-  finish_if_idle();
-}
-
-void Daemon::finish_if_idle() {
-  if (!stopping_ || finished_ || loops_running_ > 0 || !started_) return;
-  finished_ = true;
-  if (trail_) {
-    (void)trail_->append(audit::run_stopped(0, "stopped by signal"));
-    if (auto closed = trail_->close(); !closed) {
-      spdlog::error("closing the audit trail: {}", closed.error());
-    }
-  }
-  if (stop_deadline_) stop_deadline_->cancel();
-  if (watchdog_timer_) watchdog_timer_->cancel();
-  if (status_timer_) status_timer_->cancel();
-  signals_.cancel();
-  spdlog::info("stopped");
-  io_.stop();
 }
 
 }  // namespace tw::run

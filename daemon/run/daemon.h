@@ -31,28 +31,12 @@
 #include "daemon/audit/trail_writer.h"
 #include "daemon/http/curl_multi_transport.h"
 #include "daemon/notify/notifier.h"
+#include "daemon/run/generation.h"
 #include "daemon/run/schedule.h"
 #include "daemon/state/grace_book.h"
 #include "daemon/whm/whm_client.h"
-#include "policy/policy.h"
 
 namespace tw::run {
-
-struct DaemonOptions {
-  std::filesystem::path config_file;
-  std::optional<std::filesystem::path> credentials_directory;  // $CREDENTIALS_DIRECTORY
-  std::string version;
-};
-
-// A configuration and the policies loaded with it: what sweeps run under.
-struct Generation {
-  config::Snapshot configuration;
-  policy::PolicySet policies;
-};
-
-// Loads a generation; on failure returns every error as `file:line:column: message`.
-[[nodiscard]] std::expected<Generation, std::vector<std::string>> load_generation(
-    const DaemonOptions& options);
 
 class Daemon {
  public:
@@ -64,6 +48,7 @@ class Daemon {
     std::unique_ptr<boost::asio::steady_timer> timer;
     unsigned failures = 0;
     EpochMillis not_before = 0;  // backoff: no sweep before this
+    bool swept = false;          // at least once since start
     bool last_ok = true;
     bool running = false;
   };

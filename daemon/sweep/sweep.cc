@@ -197,9 +197,8 @@ std::vector<report::Outcome> outcomes(const SweepResult& result) {
   std::vector<report::Outcome> out;
   for (const auto& execution : result.executions) {
     const auto& action = *execution.action;
-    report::Outcome o{action.host,  action.user,
-                      action.token, std::string(report::to_string(action.kind)),
-                      "",           ""};
+    report::Outcome o{
+        action.host, action.user, action.token, std::string(policy::spelling(action.kind)), "", ""};
     if (!execution.sent) {
       o.result = result.summary.dry_run && execution.withheld == "dry run" ? "dry-run" : "withheld";
       o.detail = execution.withheld.value_or("");

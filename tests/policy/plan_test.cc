@@ -213,5 +213,18 @@ TEST(Plan, IsDeterministic) {
   EXPECT_EQ(first.held, second.held);
 }
 
+TEST(Plan, SpellingsOfKindsAndDecisions) {
+  EXPECT_EQ(spelling(ActionKind::report), "report");
+  EXPECT_EQ(spelling(ActionKind::update), "update");
+  EXPECT_EQ(spelling(ActionKind::revoke), "revoke");
+  EXPECT_EQ(spelling(Decision::apply), "apply");
+  EXPECT_EQ(spelling(Decision::report), "report");
+  EXPECT_EQ(spelling(Decision::in_grace), "in-grace");
+  EXPECT_EQ(spelling(Decision::held_by_cap), "held-by-cap");
+  EXPECT_EQ(spelling(Decision::protected_token), "protected");
+  EXPECT_EQ(spelling(Decision::exempted), "exempted");
+  EXPECT_EQ(spelling(Decision::unfixable), "unfixable");
+}
+
 }  // namespace
 }  // namespace tw::policy

@@ -666,13 +666,17 @@ TEST(RunCommandTest, RestartLoop) {
   }
 
   // The last run goes on until the fleet is in the planned state, then stops cleanly.
-  auto daemon = start_run(setup, dir);
+  // READY=1 first: a SIGTERM before the daemon has installed its handlers (the fleet may already
+  // be in the planned state) would end it by the default action, which is not what is tested.
+  NotifySocket notify(dir.path());
+  auto daemon = start_run(setup, dir, {{"NOTIFY_SOCKET", notify.path().string()}});
+  ASSERT_TRUE(notify.wait_for("READY=1", kStartTimeout).found) << daemon.err();
   const auto left = wait_for_plan(fleet, 60s);
   EXPECT_TRUE(left.empty()) << "not in the planned state after 60 s: " << first_of(left);
   ASSERT_TRUE(daemon.signal(SIGTERM)) << "the last run stopped by itself:\n" << daemon.err();
   const auto exit = daemon.wait_for_exit(40s);
   ASSERT_FALSE(exit.timed_out);
-  EXPECT_EQ(exit.exit_code, 0) << daemon.err();
+  EXPECT_EQ(exit.exit_code, 0) << "signal " << exit.signal << "\n" << daemon.err();
 
   {
     std::lock_guard lock(mu);
