@@ -203,8 +203,10 @@ TEST_F(FaultTest, BodyBytesWrittenAndRepliesCutOffAreCounted) {
   EXPECT_EQ(call(*limited, "api_token_list").error, boost::beast::http::error::body_limit);
   EXPECT_FALSE(limited->connected());
   EXPECT_TRUE(eventually([&] { return host(0).counters().replies_cut_off == 1; }));
+  // Only completed writes count, and the write the client's close cut short may not have
+  // completed: so "some, and far below the fault's 64 MiB", not "at least what the client read".
   const auto written = host(0).counters().body_bytes_written;
-  EXPECT_GE(written, 64U * 1024U);
+  EXPECT_GT(written, 0U);
   EXPECT_LT(written, 16U << 20U);
 }
 
