@@ -7,9 +7,11 @@ generator=()
 command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
 cmake -S . -B build-bench "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
   -DTOKENWARDEN_BUILD_BENCHMARKS=ON >/dev/null
-cmake --build build-bench -j "$(nproc)" --target inventory_bench policy_bench
+cmake --build build-bench -j "$(nproc)" --target inventory_bench policy_bench audit_bench
 echo "== $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo
 build-bench/bench/policy_bench
+echo
+build-bench/bench/audit_bench
 echo
 build-bench/bench/inventory_bench
