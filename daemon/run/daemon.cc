@@ -61,6 +61,12 @@ Failure failure_of(const sweep::SweepResult& result) {
 }  // namespace
 
 int Daemon::run(const DaemonOptions& options) {
+  // Until the signal_set is in place, these signals wait (blocked) instead of ending the
+  // process by their default action: logrotate's SIGUSR1 or a stop can come at any moment.
+  sigset_t handled;
+  sigemptyset(&handled);
+  for (const int signal : {SIGHUP, SIGTERM, SIGINT, SIGUSR1}) sigaddset(&handled, signal);
+  sigprocmask(SIG_BLOCK, &handled, nullptr);
   auto generation = load_generation(options);
   if (!generation) {
     for (const auto& error : generation.error()) spdlog::critical("{}", error);
@@ -78,6 +84,11 @@ Daemon::Daemon(DaemonOptions options, std::shared_ptr<const Generation> generati
       signals_(io_, SIGHUP, SIGTERM, SIGINT),
       grace_(generation_->configuration.settings.state_dir) {
   signals_.add(SIGUSR1);
+  // The signal_set handles them now; any that came while blocked is delivered to it.
+  sigset_t handled;
+  sigemptyset(&handled);
+  for (const int signal : {SIGHUP, SIGTERM, SIGINT, SIGUSR1}) sigaddset(&handled, signal);
+  sigprocmask(SIG_UNBLOCK, &handled, nullptr);
 }
 
 int Daemon::start() {
@@ -167,15 +178,30 @@ asio::awaitable<void> Daemon::host_loop(std::string host) {
     if (find_host(*generation, host) == nullptr) break;  // removed by a reload
     const auto interval = generation->configuration.settings.interval;
     auto& loop = loops_[host];
-    const EpochMillis slot = next_slot(now_millis(), splay_offset(host, interval), interval);
-    const EpochMillis at = std::max(slot, loop.not_before);
+    // Never the slot just swept again (the wall clock may have been stepped back), and after a
+    // failure the first slot once the backoff is over.
+    const EpochMillis after = std::max({now_millis(), loop.last_slot, loop.not_before - 1});
+    const EpochMillis at = next_slot(after, splay_offset(host, interval), interval);
     loop.timer->expires_at(steady_at(at));
     const auto waited = co_await loop.timer->async_wait(asio::as_tuple(asio::use_awaitable));
     if (stopping_) break;
     if (std::get<0>(waited)) continue;  // cancelled by a reload: work out the slot again
+    loop.last_slot = at;
     generation = generation_;
     if (find_host(*generation, host) == nullptr) break;
-    co_await sweep_host(generation, host);
+    // A failure inside one sweep (a bug) is logged and backed off; it never ends the daemon.
+    bool crashed = false;
+    try {
+      co_await sweep_host(generation, host);
+    } catch (const std::exception& e) {
+      spdlog::critical("{}: sweep failed: {}", host, e.what());
+      crashed = true;
+    }
+    if (crashed) {
+      ++loop.failures;
+      loop.not_before =
+          loop.last_slot + backoff(Failure::unreachable, loop.failures, interval).count();
+    }
   }
   auto& loop = loops_[host];
   loop.running = false;
@@ -183,14 +209,22 @@ asio::awaitable<void> Daemon::host_loop(std::string host) {
   finish_if_idle();
 }
 
-unsigned Daemon::mutation_budget(EpochMillis now) {
+std::string Daemon::admit_mutations(std::size_t count) {
   const auto& settings = generation_->configuration.settings;
+  const EpochMillis now = now_millis();
   if (now - window_start_ >= settings.interval.count()) {
     window_start_ = now;
     window_mutations_ = 0;
   }
-  const unsigned cap = settings.limits.max_mutations_per_sweep;
-  return window_mutations_ >= cap ? 0 : cap - window_mutations_;
+  const std::size_t cap = settings.limits.max_mutations_per_sweep;
+  if (window_mutations_ + reserved_ + count > cap) {
+    return std::to_string(count) + " mutations planned, but " +
+           std::to_string(window_mutations_ + reserved_) +
+           " are already sent or under way in this interval, and the cap is " +
+           std::to_string(cap) + " per interval for the fleet; none of them is applied";
+  }
+  reserved_ += count;
+  return "";
 }
 
 asio::awaitable<void> Daemon::sweep_host(std::shared_ptr<const Generation> generation,
@@ -198,7 +232,6 @@ asio::awaitable<void> Daemon::sweep_host(std::shared_ptr<const Generation> gener
   config::Snapshot single = generation->configuration;
   single.hosts.clear();
   single.hosts.push_back(*find_host(*generation, host));
-  single.settings.limits.max_mutations_per_sweep = mutation_budget(now_millis());
   if (trail_) {
     if (auto rotated = trail_->rotate_if_due(); !rotated) {
       spdlog::error("rotating the audit trail: {}", rotated.error());
@@ -209,12 +242,16 @@ asio::awaitable<void> Daemon::sweep_host(std::shared_ptr<const Generation> gener
   options.now = now_seconds();
   options.grace = &grace_;
   options.stopping = &stopping_;
+  options.admit = [this](std::size_t count) { return admit_mutations(count); };
+  options.release = [this](std::size_t admitted, std::size_t sent) {
+    reserved_ -= std::min(reserved_, admitted);
+    window_mutations_ += sent;
+  };
   audit::TrailWriter* trail = trail_ ? &*trail_ : nullptr;
   const auto result =
       co_await sweep::run_sweep(*client_, single, generation->policies, trail, options);
 
   ++sweeps_;
-  window_mutations_ += static_cast<unsigned>(result.summary.sent);
   mutations_confirmed_ += result.summary.confirmed;
   mutations_failed_ += result.summary.failed;
   for (const auto& problem : result.problems) spdlog::error("{}: {}", host, problem);
@@ -229,7 +266,8 @@ asio::awaitable<void> Daemon::sweep_host(std::shared_ptr<const Generation> gener
     ++loop.failures;
     loop.last_ok = false;
     const auto wait = backoff(failure, loop.failures, single.settings.interval);
-    loop.not_before = now_millis() + wait.count();
+    // Counted from the slot of the failed sweep: the next one comes `wait` after it.
+    loop.not_before = loop.last_slot + wait.count();
     for (const auto& failed : result.summary.hosts_failed) {
       if (failure == Failure::authentication) {
         spdlog::error("{} ({}): {}; the credential is not tried again for {} s", failed.host,

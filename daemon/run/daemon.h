@@ -48,6 +48,7 @@ class Daemon {
     std::unique_ptr<boost::asio::steady_timer> timer;
     unsigned failures = 0;
     EpochMillis not_before = 0;  // backoff: no sweep before this
+    EpochMillis last_slot = 0;   // the slot of the last sweep started
     bool swept = false;          // at least once since start
     bool last_ok = true;
     bool running = false;
@@ -71,7 +72,8 @@ class Daemon {
   // notification socket nobody reads would block the loop); the latest text wins.
   void report_status(const std::string& last);
   void send_status();
-  [[nodiscard]] unsigned mutation_budget(EpochMillis now);
+  // The fleet-wide cap per interval: admits `count` mutations (empty reason) or says why not.
+  [[nodiscard]] std::string admit_mutations(std::size_t count);
 
   DaemonOptions options_;
   std::shared_ptr<const Generation> generation_;
@@ -95,7 +97,8 @@ class Daemon {
   bool status_timer_armed_ = false;
   // The per-sweep cap, counted over an interval-long window for the whole fleet.
   EpochMillis window_start_ = 0;
-  unsigned window_mutations_ = 0;
+  std::size_t window_mutations_ = 0;  // sent in the current window
+  std::size_t reserved_ = 0;          // admitted to sweeps still executing
   std::size_t sweeps_ = 0;
   std::size_t mutations_confirmed_ = 0;
   std::size_t mutations_failed_ = 0;

@@ -15,10 +15,11 @@ void Daemon::report_status(const std::string& last) {
   std::size_t ok = 0;
   std::size_t failed = 0;
   std::size_t waiting = 0;
-  for (const auto& entry : loops_) {
-    if (!entry.second.swept) {
+  for (const auto& host : generation_->configuration.hosts) {  // hosts removed are not counted
+    const auto entry = loops_.find(host.name);
+    if (entry == loops_.end() || !entry->second.swept) {
       ++waiting;
-    } else if (entry.second.last_ok) {
+    } else if (entry->second.last_ok) {
       ++ok;
     } else {
       ++failed;
@@ -81,7 +82,19 @@ void Daemon::reload() {
   if (stopping_) return;
   notifier_.reloading();
   spdlog::info("reloading {}", options_.config_file.string());
-  auto loaded = load_generation(options_);
+  std::expected<Generation, std::vector<std::string>> loaded;
+  try {
+    loaded = load_generation(options_);
+  } catch (const std::exception& e) {
+    loaded = std::unexpected(std::vector<std::string>{std::string("loading failed: ") + e.what()});
+  }
+  if (loaded && loaded->configuration.settings.mode == config::Mode::enforce && !trail_) {
+    // The trail is opened at start only: enforcing without one is never allowed.
+    loaded = std::unexpected(std::vector<std::string>{
+        loaded->configuration.source.string() +
+        ": `mode: enforce` needs the audit trail, which this process started without: restart "
+        "tokenwarden to enforce"});
+  }
   if (!loaded) {
     for (const auto& error : loaded.error()) spdlog::error("reload: {}", error);
     spdlog::error("reload rejected ({} error(s)): the previous configuration and policies go on",

@@ -143,10 +143,25 @@ asio::awaitable<SweepResult> run_sweep(whm::WhmClient& client,
   for (const auto& entry : held_counts) {
     record(trail, audit::host_held(sweep, hash, entry.first, held.at(entry.first), entry.second));
   }
-  if (enforce) {
+  std::string refused;
+  if (enforce && !due.empty() && options.admit) refused = options.admit(due.size());
+  if (enforce && !refused.empty()) {
+    record(trail, audit::cap_held(sweep, hash, refused));
+    for (const auto* action : due) {
+      enforce::Execution execution;
+      execution.action = action;
+      execution.withheld = refused;
+      result.executions.push_back(std::move(execution));
+    }
+  } else if (enforce) {
     // Named, not a temporary in the co_await: GCC 12 destroys such temporaries twice.
     enforce::ExecutionContext context{sweep, hash, *trail, options.stopping};
     result.executions = co_await enforce::execute(client, configuration, due, context);
+    if (options.release) {
+      std::size_t sent = 0;
+      for (const auto& execution : result.executions) sent += execution.sent ? 1 : 0;
+      options.release(due.size(), sent);
+    }
   } else {
     for (const auto* action : due) {
       record(trail, audit::mutation_dry_run(sweep, hash, *action));

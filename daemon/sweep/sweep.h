@@ -11,6 +11,7 @@
 // Used by `scan` and, on a schedule, by the daemon.
 
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,13 @@ struct SweepOptions {
   // Update and save the grace history afterwards. Off for evaluations at another time than the
   // clock's (`scan --now`), which must not write first sightings into the history.
   bool save_grace = true;
+  // Asked, when enforcing, with the number of mutations about to be sent (after every belt of
+  // the plan): an empty reason lets them go; otherwise none is sent and the reason is recorded
+  // as "cap.held". The daemon uses it for its fleet-wide cap per interval, since several host
+  // sweeps run at once. Unset: always allowed.
+  std::function<std::string(std::size_t)> admit;
+  // Called once the mutations admitted above are done, with how many were sent.
+  std::function<void(std::size_t admitted, std::size_t sent)> release;
   // Checked before each mutation: once true, nothing more is sent (a stopping daemon lets the
   // mutation in flight finish and its outcome be recorded). Null: never stops.
   const bool* stopping = nullptr;
